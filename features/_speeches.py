@@ -1,0 +1,91 @@
+"""Several speeches in one scraped page: split at ``篇N:`` headings and at a
+fresh salutation (``同志们:``) that follows a title line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Speech", "split_speeches"]
+
+_PIECE_HEADING = re.compile(r"^\s*篇\s*(\d+)\s*[::]")
+_SALUTATION = re.compile(r"^\s*(同志们|各位(老)?领导[^::]{0,20}|女士们[^::]{0,10})[::]\s*[??\s]*$")
+# Title lines above a salutation: short, not a sentence, not an enumerated heading.
+_TITLE_MAX_CHARS = 40
+_TITLE_MAX_LINES = 3
+_SENTENCE_END = re.compile(r"[。;;]\s*$")
+_ENUMERATED = re.compile(r"^\s*([一二三四五六七八九十]+[、.]|\d+[.、]|[((][一二三四五六七八九十\d]+[))])")
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One speech cut from a page.
+
+    ``number`` is N of its ``篇N:`` heading (None on a page without them);
+    ``part`` counts the speeches found inside that piece, from 1.
+    """
+
+    number: int | None
+    part: int
+    text: str
+
+
+def _is_title(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        len(stripped) <= _TITLE_MAX_CHARS
+        and not _SENTENCE_END.search(stripped)
+        and not _ENUMERATED.match(stripped)
+        and not _SALUTATION.match(stripped)
+    )
+
+
+def _speech_starts(lines: list[str]) -> list[int]:
+    """Line indexes where a further speech begins inside one piece.
+
+    A salutation under a title line starts a speech when the piece already
+    holds one: an earlier salutation, or body text (a line ending in 。).
+    """
+    starts = []
+    body_seen = False
+    for i, line in enumerate(lines):
+        if not _SALUTATION.match(line):
+            body_seen = body_seen or line.rstrip().endswith("。")
+            continue
+        start = i
+        while start > 0 and i - start < _TITLE_MAX_LINES and _is_title(lines[start - 1]):
+            start -= 1
+        if body_seen and start < i and start > (starts[-1] if starts else 0):
+            starts.append(start)
+        body_seen = True
+    return starts
+
+
+def split_speeches(text: str) -> list[Speech]:
+    """Cut a page into its speeches, in order; no line is lost.
+
+    A ``篇N:`` heading starts a piece; inside a piece, a salutation under a
+    title line starts another speech once the piece holds one already. Text
+    before the first heading (the site's page header) stays with the first
+    speech.
+    """
+    header: list[str] = []
+    pieces: list[tuple[int | None, list[str]]] = []
+    for line in text.splitlines(keepends=True):
+        heading = _PIECE_HEADING.match(line)
+        if heading:
+            pieces.append((int(heading.group(1)), [line]))
+        elif pieces:
+            pieces[-1][1].append(line)
+        else:
+            header.append(line)
+    if not pieces:
+        pieces, header = [(None, header)], []
+    speeches = []
+    for number, piece_lines in pieces:
+        bounds = [0, *_speech_starts(piece_lines), len(piece_lines)]
+        for part, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1):
+            speeches.append(Speech(number, part, "".join(piece_lines[a:b])))
+    first = speeches[0]
+    speeches[0] = Speech(first.number, first.part, "".join(header) + first.text)
+    return speeches

@@ -1,0 +1,36 @@
+"""The sentence unit of ``LABELS.md``: split after 。!?; (both widths) and at line breaks."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["TERMINATORS", "CLOSERS", "split_units"]
+
+# Both the full-width and ASCII forms: scraped pages mix them.
+TERMINATORS = "。!?;!?;"
+# A closing quote or bracket right after a terminator stays with its unit.
+CLOSERS = "”’\"')）]】》」』〕>"
+
+# A run of terminators (e.g. "??" or "!」") ends one unit, not several:
+# units made only of punctuation carry no meaning to label.
+_BOUNDARY = re.compile(f"[{re.escape(TERMINATORS)}]+[{re.escape(CLOSERS)}]*")
+_STRIP = " \t\r\f\v\u3000\u00a0\ufeff"
+
+
+def split_units(text: str) -> list[str]:
+    """Split the text of a speech into units, in order.
+
+    Splits after each terminator (a run of them counts once, with any closing
+    quote or bracket that follows) and at every line break; strips surrounding
+    whitespace, ideographic space included, and drops empty units.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"split_units expects str, got {type(text).__name__}")
+    units = []
+    for line in text.splitlines():
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            units.append(line[start : match.end()])
+            start = match.end()
+        units.append(line[start:])
+    return [u for u in (u.strip(_STRIP) for u in units) if u]
