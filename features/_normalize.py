@@ -1,0 +1,31 @@
+"""Text as the features see it: simplified script, no pinyin ruby, no lost-character marks.
+
+The unit's original text is kept for output; only features use this form.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+__all__ = ["normalize_text"]
+
+# A pinyin reading in parentheses right after a Han character: 務(wù), 區(qū).
+# Tone-marked or plain latin letters only, so (市), (2009), (一) stay.
+_RUBY = re.compile(r"(?<=[\u3400-\u9fff])\(\s*[a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]{1,7}\s*\)")
+# Characters lost in transit: U+FFFD and runs of "?" next to Han text or alone.
+_LOST = re.compile(r"\ufffd+|\?{2,}|(?<=[\u3400-\u9fff])\?(?=[\u3400-\u9fff])")
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc  # deferred: the converter costs a dictionary load
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize_text(text: str) -> str:
+    """Simplified-script text of a unit with pinyin ruby and lost-character marks removed."""
+    text = _RUBY.sub("", text)
+    text = _LOST.sub("", text)
+    return _to_simplified().convert(text)
