@@ -1,0 +1,114 @@
+"""Read and validate corpus files (JSONL, one unit a line)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from features import ROLES
+
+__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "by_split", "label_matrix", "unit_dicts"]
+
+SPLITS = ("train", "dev", "test")
+_REQUIRED = {"doc_id": str, "sent_id": int, "text": str, "labels": list}
+
+
+class CorpusError(ValueError):
+    """A corpus file that does not follow the format; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class CorpusUnit:
+    doc_id: str
+    sent_id: int
+    text: str
+    labels: tuple[str, ...]
+    split: str | None = None
+    debris: bool = False
+    duplicate_of: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def _check(record, where: str, require_split: bool) -> CorpusUnit:
+    if not isinstance(record, dict):
+        raise CorpusError(f"{where}: a JSON object expected, got {type(record).__name__}")
+    for key, kind in _REQUIRED.items():
+        if key not in record:
+            raise CorpusError(f"{where}: missing field {key!r}")
+        value = record[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise CorpusError(f"{where}: field {key!r} must be {kind.__name__}, got {type(value).__name__}")
+    unknown = [r for r in record["labels"] if r not in ROLES]
+    if unknown:
+        raise CorpusError(f"{where}: unknown role {unknown[0]!r}; roles are {', '.join(ROLES)}")
+    if len(set(record["labels"])) != len(record["labels"]):
+        raise CorpusError(f"{where}: a role is listed twice in {record['labels']}")
+    split = record.get("split")
+    if split is not None and split not in SPLITS or require_split and split is None:
+        raise CorpusError(f"{where}: field 'split' must be one of {', '.join(SPLITS)}, got {split!r}")
+    known = {"doc_id", "sent_id", "text", "labels", "split", "debris", "duplicate_of"}
+    return CorpusUnit(
+        doc_id=record["doc_id"],
+        sent_id=record["sent_id"],
+        text=record["text"],
+        labels=tuple(r for r in ROLES if r in record["labels"]),
+        split=split,
+        debris=bool(record.get("debris", False)),
+        duplicate_of=record.get("duplicate_of"),
+        extra={k: v for k, v in record.items() if k not in known},
+    )
+
+
+def load_corpus(path: str | Path, *, require_split: bool = False) -> list[CorpusUnit]:
+    """All units of a corpus file, in file order; raises CorpusError at the first bad line.
+
+    Units of one speech (same ``doc_id``) are returned ordered by ``sent_id``,
+    speeches in the order they first appear.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read: {err.strerror or err}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line}: not UTF-8 (byte offset {err.start}); re-save the file as UTF-8") from None
+    units, seen = [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise CorpusError(f"{where}: invalid JSON: {err.msg} (column {err.colno})") from None
+        unit = _check(record, where, require_split)
+        key = (unit.doc_id, unit.sent_id)
+        if key in seen:
+            raise CorpusError(f"{where}: duplicate id doc_id={unit.doc_id!r} sent_id={unit.sent_id}")
+        seen.add(key)
+        units.append(unit)
+    if not units:
+        raise CorpusError(f"{path}: no units in the file")
+    order = {doc: i for i, doc in reversed(list(enumerate(u.doc_id for u in units)))}
+    return sorted(units, key=lambda u: (order[u.doc_id], u.sent_id))
+
+
+def by_split(units: Iterable[CorpusUnit], *splits: str) -> list[CorpusUnit]:
+    return [u for u in units if u.split in splits]
+
+
+def label_matrix(units: Iterable[CorpusUnit]):
+    """(n_units, n_roles) 0/1 array in ROLES order."""
+    import numpy as np
+
+    return np.array([[role in u.labels for role in ROLES] for u in units], dtype=np.int8)
+
+
+def unit_dicts(units: Iterable[CorpusUnit]) -> list[dict]:
+    """The form the feature builder takes: ``{"doc_id", "text"}`` per unit."""
+    return [{"doc_id": u.doc_id, "text": u.text} for u in units]
