@@ -1,0 +1,67 @@
+"""Labeller: a loaded model that labels speeches and units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from features import as_units, split_units
+from trainer import load_model
+
+__all__ = ["LabelledUnit", "Labeller", "load", "default_model_dir"]
+
+
+@dataclass(frozen=True)
+class LabelledUnit:
+    sent_id: int
+    text: str
+    roles: tuple[str, ...]
+    scores: dict[str, float]
+
+
+def default_model_dir() -> Path:
+    """The model shipped inside the package (``models/default`` in the source tree)."""
+    return Path(str(resources.files("govspeech.models") / "default"))
+
+
+class Labeller:
+    """Labels units with the roles of a trained model; build it with ``predictor.load()``."""
+
+    def __init__(self, model, meta: dict):
+        self.model = model
+        self.meta = meta
+        self.roles = tuple(meta["roles"])
+
+    def predict_proba(self, units) -> np.ndarray:
+        """(n_units, n_roles) probabilities for pre-split units of one speech, in order."""
+        rows = as_units(units)
+        if not rows:
+            return np.zeros((0, len(self.roles)))
+        return self.model.predict_proba(rows)
+
+    def predict(self, units) -> list[tuple[str, ...]]:
+        """The roles of each pre-split unit (strings of one speech in order, or mappings with doc_id)."""
+        return [self._roles(p) for p in self.predict_proba(units)]
+
+    def label(self, text: str) -> list[LabelledUnit]:
+        """Split the text of one speech into units and label each, in order."""
+        if not isinstance(text, str):
+            raise TypeError(f"label() takes the text of a speech as str, got {type(text).__name__}")
+        units = split_units(text)
+        proba = self.predict_proba(units)
+        return [
+            LabelledUnit(i, unit, self._roles(p), {r: round(float(x), 4) for r, x in zip(self.roles, p)})
+            for i, (unit, p) in enumerate(zip(units, proba))
+        ]
+
+    def _roles(self, proba_row) -> tuple[str, ...]:
+        return tuple(r for r, p, t in zip(self.roles, proba_row, self.model.thresholds_) if p >= t)
+
+
+def load(path: str | Path | None = None) -> Labeller:
+    """The shipped default model, or the model directory at ``path``."""
+    model, meta = load_model(default_model_dir() if path is None else path)
+    return Labeller(model, meta)

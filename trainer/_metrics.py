@@ -1,0 +1,36 @@
+"""Scores of predicted role sets against gold, in the shape `evaluate --json` writes."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+from features import ROLES
+
+__all__ = ["role_scores", "format_scores"]
+
+
+def role_scores(Y_true: np.ndarray, Y_pred: np.ndarray) -> dict:
+    """``{"n_units", "per_role": {role: {precision, recall, f1, support}}, "macro_f1", "micro_f1"}``."""
+    p, r, f, s = precision_recall_fscore_support(Y_true, Y_pred, average=None, labels=range(len(ROLES)),
+                                                 zero_division=0.0)
+    return {
+        "n_units": int(Y_true.shape[0]),
+        "per_role": {
+            role: {"precision": float(p[j]), "recall": float(r[j]), "f1": float(f[j]), "support": int(s[j])}
+            for j, role in enumerate(ROLES)
+        },
+        "macro_f1": float(np.mean(f)),
+        "micro_f1": float(f1_score(Y_true, Y_pred, average="micro", zero_division=0.0)),
+    }
+
+
+def format_scores(named: dict[str, dict]) -> str:
+    """A plain-text table, one block of rows per system (model, baselines)."""
+    lines = [f"{'system':<12} {'role':<10} {'prec':>6} {'recall':>6} {'f1':>6} {'support':>7}"]
+    for name, scores in named.items():
+        for role, v in scores["per_role"].items():
+            lines.append(f"{name:<12} {role:<10} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:7d}")
+        lines.append(f"{name:<12} {'macro-F1':<10} {'':>6} {'':>6} {scores['macro_f1']:6.3f} {scores['n_units']:7d}")
+        lines.append(f"{name:<12} {'micro-F1':<10} {'':>6} {'':>6} {scores['micro_f1']:6.3f}")
+    return "\n".join(lines)

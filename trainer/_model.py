@@ -1,0 +1,81 @@
+"""RoleModel: the feature builder plus one binary classifier per role."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from features import ROLES, UnitFeatures
+
+__all__ = ["CLASSIFIERS", "RoleModel"]
+
+CLASSIFIERS = ("logreg", "linear_svm", "complement_nb")
+
+
+class RoleModel(BaseEstimator):
+    """Predict the set of roles of each unit.
+
+    One binary classifier per role over shared features; a unit gets a role
+    when that role's probability reaches its threshold (``thresholds_``,
+    0.5 until tuned, see ``trainer.tune_thresholds``).
+    """
+
+    def __init__(self, *, features=None, classifier="logreg", C=1.0, class_weight="balanced",
+                 max_iter=2000, random_state=0):
+        self.features = features
+        self.classifier = classifier
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _base_classifier(self):
+        if self.classifier == "logreg":
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                      solver="liblinear", random_state=self.random_state)
+        if self.classifier == "linear_svm":
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                            random_state=self.random_state)
+            return CalibratedClassifierCV(svm, cv=3)
+        if self.classifier == "complement_nb":
+            return ComplementNB(alpha=1.0 / self.C)
+        raise ValueError(f"classifier must be one of {', '.join(CLASSIFIERS)}, got {self.classifier!r}")
+
+    def fit(self, X, Y, *, sample_weight=None):
+        """Fit on units ``X`` (whole speeches, in order) and a (n_units, 4) 0/1 matrix ``Y``.
+
+        Units with ``sample_weight`` 0 (duplicates) give context to their
+        neighbours but are not trained on.
+        """
+        Y = np.asarray(Y)
+        if Y.ndim != 2 or Y.shape[1] != len(ROLES):
+            raise ValueError(f"Y must have shape (n_units, {len(ROLES)}), got {Y.shape}")
+        self.features_ = UnitFeatures(**(self.features or {}))
+        matrix = self.features_.fit_transform(X)
+        if matrix.shape[0] != Y.shape[0]:
+            raise ValueError(f"X has {matrix.shape[0]} units but Y has {Y.shape[0]} rows")
+        keep = np.ones(len(Y), bool) if sample_weight is None else np.asarray(sample_weight) > 0
+        base = self._base_classifier()
+        self.estimators_ = []
+        for j, role in enumerate(ROLES):
+            if len(np.unique(Y[keep, j])) < 2:
+                raise ValueError(f"role {role!r} has only one class in the training units; it needs both")
+            self.estimators_.append(clone(base).fit(matrix[keep], Y[keep, j]))
+        self.thresholds_ = np.full(len(ROLES), 0.5)
+        self.roles_ = ROLES
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """(n_units, 4) probability of each role, in ROLES order."""
+        check_is_fitted(self, "estimators_")
+        matrix = self.features_.transform(X)
+        return np.column_stack([est.predict_proba(matrix)[:, 1] for est in self.estimators_])
+
+    def predict(self, X) -> np.ndarray:
+        """(n_units, 4) 0/1 matrix of roles, by the per-role thresholds."""
+        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)

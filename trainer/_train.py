@@ -1,0 +1,88 @@
+"""`govspeech train`: fit on train, choose thresholds on dev, report on test, save."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from trainer._config import ConfigError, read_config
+from trainer._corpus import by_split, label_matrix, load_corpus, unit_dicts
+from trainer._metrics import role_scores
+from trainer._model import RoleModel
+from trainer._persist import save_model
+from trainer._thresholds import best_thresholds
+
+__all__ = ["TrainResult", "build_model", "threshold_grid", "train", "apply_overrides"]
+
+
+@dataclass
+class TrainResult:
+    model: RoleModel
+    meta: dict
+    out_dir: Path | None
+
+
+def apply_overrides(config: dict, overrides: dict[str, object] | None) -> dict:
+    """Config with dotted-key overrides applied (``{"model.C": 2.0}``)."""
+    config = copy.deepcopy(config)
+    for dotted, value in (overrides or {}).items():
+        *path, key = dotted.split(".")
+        section = config
+        for part in path:
+            section = section.setdefault(part, {})
+        section[key] = value
+    return config
+
+
+def build_model(config: dict) -> RoleModel:
+    features = {k: tuple(v) if isinstance(v, list) else v for k, v in config["features"].items()}
+    return RoleModel(features=features, random_state=config["seed"], **config["model"])
+
+
+def threshold_grid(config: dict) -> np.ndarray:
+    t = config["thresholds"]
+    return np.round(np.arange(t["start"], t["stop"] + t["step"] / 2, t["step"]), 6)
+
+
+def _weights(units) -> np.ndarray:
+    return np.array([0.0 if u.duplicate_of else 1.0 for u in units])
+
+
+def train(config_path: str | Path, output_dir: str | Path | None = None, *, corpus_path: str | Path | None = None,
+          overrides: dict[str, object] | None = None) -> TrainResult:
+    """Train the model the config describes; save it to ``output_dir`` when given."""
+    config = apply_overrides(read_config(config_path), overrides)
+    for section in ("features", "model", "thresholds", "training"):
+        if section not in config:
+            raise ConfigError(f"{config_path}: missing section [{section}]")
+    corpus_path = Path(corpus_path or config["corpus"])
+    units = load_corpus(corpus_path, require_split=True)
+    train_units, dev_units, test_units = (by_split(units, s) for s in ("train", "dev", "test"))
+
+    model = build_model(config).fit(unit_dicts(train_units), label_matrix(train_units),
+                                    sample_weight=_weights(train_units))
+    dev_proba = model.predict_proba(unit_dicts(dev_units))
+    thresholds = best_thresholds(label_matrix(dev_units), dev_proba, threshold_grid(config))
+    model.thresholds_ = thresholds
+    dev_scores = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
+    if config["training"]["refit_on_train_dev"]:
+        both = by_split(units, "train", "dev")
+        model = build_model(config).fit(unit_dicts(both), label_matrix(both), sample_weight=_weights(both))
+        model.thresholds_ = thresholds
+    test_scores = role_scores(label_matrix(test_units), model.predict(unit_dicts(test_units)))
+    meta = {
+        "config": config,
+        "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+        "thresholds": dict(zip(model.roles_, map(float, thresholds))),
+        "scores": {"dev": dev_scores, "test": test_scores},
+        "train_role_rates": dict(zip(model.roles_, map(float, label_matrix(train_units).mean(axis=0)))),
+        "n_train_units": int(sum(u.duplicate_of is None for u in by_split(units, "train", "dev")
+                                 if config["training"]["refit_on_train_dev"] or u.split == "train")),
+    }
+    if output_dir is not None:
+        meta = save_model(model, output_dir, meta)
+    return TrainResult(model=model, meta=meta, out_dir=Path(output_dir) if output_dir else None)
