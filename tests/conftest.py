@@ -1,0 +1,26 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def mini_model(tmp_path_factory):
+    """A model trained once on the small fixture corpus, saved to a temp directory."""
+    from trainer import train
+
+    out = tmp_path_factory.mktemp("mini_model")
+    train(FIXTURES / "mini.toml", out, corpus_path=FIXTURES / "mini_corpus.jsonl")
+    return out

@@ -1,0 +1,104 @@
+"""The CLI verbs end to end, as a user runs them (a subprocess each)."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+SPEECH = "同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n"
+
+
+def govspeech(*args, stdin=None, cwd=None):
+    return subprocess.run([sys.executable, "-m", "govspeech.cli", *map(str, args)], input=stdin,
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture()
+def speech_file(tmp_path):
+    path = tmp_path / "speech.txt"
+    path.write_text(SPEECH, encoding="utf-8")
+    return path
+
+
+def test_train_writes_model_and_meta(tmp_path, fixtures):
+    out = tmp_path / "model"
+    result = govspeech("train", "--config", fixtures / "mini.toml", "--corpus", fixtures / "mini_corpus.jsonl",
+                       "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "test: macro-F1" in result.stdout
+    meta = json.loads((out / "meta.json").read_text())
+    assert set(meta["scores"]) == {"dev", "test"}
+    assert meta["config"]["model"]["classifier"] == "logreg"
+    assert len(meta["corpus_sha256"]) == 64 and len(meta["sha256"]) == 64
+
+
+def test_evaluate_prints_report_with_baselines_and_writes_exact_json(tmp_path, fixtures, mini_model):
+    out = tmp_path / "scores.json"
+    result = govspeech("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--model", mini_model, "--json", out)
+    assert result.returncode == 0, result.stderr
+    for system in ("model", "majority", "keywords"):
+        assert system in result.stdout
+    scores = json.loads(out.read_text())
+    assert set(scores) == {"n_units", "per_role", "macro_f1", "micro_f1"}
+    assert scores["n_units"] == 299
+    assert set(scores["per_role"]) == {"goal", "measure", "criticism", "praise"}
+    assert all(set(v) == {"precision", "recall", "f1", "support"} for v in scores["per_role"].values())
+
+
+def test_label_text_output(speech_file, mini_model):
+    result = govspeech("label", speech_file, "--model", mini_model)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"== {speech_file}"
+    assert len([line for line in lines if line.strip().startswith(("0", "1", "2", "3"))]) == 4
+
+
+def test_label_jsonl_and_csv_carry_every_unit(speech_file, mini_model):
+    rows = [json.loads(line) for line in govspeech("label", speech_file, "--model", mini_model,
+                                                   "--format", "jsonl").stdout.splitlines()]
+    assert [r["sent_id"] for r in rows] == [0, 1, 2, 3]
+    assert rows[1]["text"] == "今年以来,全县招商引资工作取得了很好的成绩。"
+    assert all(set(r) == {"doc_id", "sent_id", "text", "labels", "scores"} for r in rows)
+    assert all(set(r["scores"]) == {"goal", "measure", "criticism", "praise"} for r in rows)
+    table = list(csv.DictReader(io.StringIO(govspeech("label", speech_file, "--model", mini_model,
+                                                      "--format", "csv").stdout)))
+    assert [r["text"] for r in table] == [r["text"] for r in rows]
+
+
+def test_label_reads_stdin(mini_model):
+    result = govspeech("label", "-", "--model", mini_model, "--format", "jsonl", stdin=SPEECH)
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 4
+
+
+def test_a_bad_file_fails_alone(speech_file, tmp_path, mini_model):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    result = govspeech("label", empty, tmp_path / "missing.txt", speech_file, "--model", mini_model,
+                       "--format", "jsonl", "--out", out)
+    assert result.returncode == 1
+    assert f"{empty}: empty file" in result.stderr
+    assert "missing.txt: no such file" in result.stderr
+    assert "1 file(s) labelled, 2 failed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(out.read_text().splitlines()) == 4
+
+
+def test_a_page_of_several_speeches_gets_one_doc_id_each(tmp_path, mini_model):
+    page = tmp_path / "page.txt"
+    page.write_text("篇1:讲话\n同志们:\n要加快。\n篇2:讲话\n同志们:\n要加强。\n", encoding="utf-8")
+    rows = [json.loads(x) for x in govspeech("label", page, "--model", mini_model, "--format", "jsonl").stdout.splitlines()]
+    assert sorted({r["doc_id"] for r in rows}) == [f"{page}#1", f"{page}#2"]
+
+
+def test_unusable_model_exits_3_with_one_line(speech_file, tmp_path):
+    result = govspeech("label", speech_file, "--model", tmp_path / "nope")
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1 and "no such model directory" in result.stderr
+
+
+def test_usage_error_exits_2():
+    assert govspeech("label").returncode == 2
