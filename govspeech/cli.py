@@ -48,14 +48,30 @@ def cmd_agreement(args) -> int:
 def cmd_train(args) -> int:
     from trainer import train
 
-    overrides = dict(item.split("=", 1) for item in args.set)
-    result = train(args.config, args.out, corpus_path=args.corpus,
-                   overrides={k: json.loads(v) for k, v in overrides.items()})
-    print("dev:  macro-F1 {:.3f}".format(result.meta["scores"]["dev"]["macro_f1"]))
-    print("test: macro-F1 {:.3f}".format(result.meta["scores"]["test"]["macro_f1"]))
+    result = train(args.config, args.out, corpus_path=args.corpus, overrides=_overrides(args.set))
+    for name, scores in result.meta["scores"].items():
+        print(f"{name + ':':<11} macro-F1 {scores['macro_f1']:.3f}  "
+              + "  ".join(f"{r} {v['f1']:.3f}" for r, v in scores["per_role"].items()))
     print("thresholds:", json.dumps(result.meta["thresholds"]))
     if args.out:
         print(f"saved {args.out}")
+    return EXIT_OK
+
+
+def _overrides(items: list[str]) -> dict[str, object]:
+    pairs = dict(item.split("=", 1) for item in items)
+    return {key: json.loads(value) for key, value in pairs.items()}
+
+
+def cmd_cv(args) -> int:
+    from trainer import cross_validate
+
+    result = cross_validate(args.config, corpus_path=args.corpus, overrides=_overrides(args.set))
+    for role, v in result["per_role"].items():
+        print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
+    print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  ({result['n_splits']} folds by speech)")
+    if args.json:
+        _write_json(args.json, result)
     return EXIT_OK
 
 
@@ -131,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                    help="override a config value, e.g. --set model.C=2.0")
     p.set_defaults(run=cmd_train)
+
+    p = verbs.add_parser("cv", help="document-grouped cross-validation over train+dev")
+    p.add_argument("--config", required=True)
+    p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="override a config value")
+    p.add_argument("--json", help="also write the figures as JSON here")
+    p.set_defaults(run=cmd_cv)
 
     p = verbs.add_parser("evaluate", help="score a model on a corpus-format file")
     p.add_argument("--data", required=True, help="JSONL in the corpus format; every line is scored")

@@ -28,9 +28,9 @@ def test_train_writes_model_and_meta(tmp_path, fixtures):
     result = govspeech("train", "--config", fixtures / "mini.toml", "--corpus", fixtures / "mini_corpus.jsonl",
                        "--out", out)
     assert result.returncode == 0, result.stderr
-    assert "test: macro-F1" in result.stdout
+    assert "test:       macro-F1" in result.stdout and "grouped_cv: macro-F1" in result.stdout
     meta = json.loads((out / "meta.json").read_text())
-    assert set(meta["scores"]) == {"dev", "test"}
+    assert set(meta["scores"]) == {"grouped_cv", "dev", "test"}
     assert meta["config"]["model"]["classifier"] == "logreg"
     assert len(meta["corpus_sha256"]) == 64 and len(meta["sha256"]) == 64
 
@@ -43,7 +43,7 @@ def test_evaluate_prints_report_with_baselines_and_writes_exact_json(tmp_path, f
         assert system in result.stdout
     scores = json.loads(out.read_text())
     assert set(scores) == {"n_units", "per_role", "macro_f1", "micro_f1"}
-    assert scores["n_units"] == 299
+    assert scores["n_units"] == 302
     assert set(scores["per_role"]) == {"goal", "measure", "criticism", "praise"}
     assert all(set(v) == {"precision", "recall", "f1", "support"} for v in scores["per_role"].values())
 
@@ -102,3 +102,22 @@ def test_unusable_model_exits_3_with_one_line(speech_file, tmp_path):
 
 def test_usage_error_exits_2():
     assert govspeech("label").returncode == 2
+
+
+def test_a_corpus_too_small_for_its_folds_is_one_clear_line(tmp_path, fixtures):
+    config = tmp_path / "c.toml"
+    config.write_text((fixtures / "mini.toml").read_text().replace("cv_folds = 2", "cv_folds = 9"))
+    result = govspeech("train", "--config", config, "--corpus", fixtures / "mini_corpus.jsonl")
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr and "use fewer folds" in result.stderr
+
+
+def test_a_fold_without_some_role_is_refused_clearly(fixtures):
+    from trainer import CorpusError, RoleModel, load_corpus
+    from trainer._cv import out_of_fold_proba
+
+    units = load_corpus(fixtures / "mini_corpus.jsonl")
+    only_goal_doc = {u.doc_id for u in units if "goal" in u.labels}.pop()
+    units = [u for u in units if "goal" not in u.labels or u.doc_id == only_goal_doc]
+    with pytest.raises(CorpusError, match="no goal units to train on"):
+        out_of_fold_proba(RoleModel, units, 2)

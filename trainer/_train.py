@@ -1,4 +1,9 @@
-"""`govspeech train`: fit on train, choose thresholds on dev, report on test, save."""
+"""`govspeech train`: choose thresholds, fit on train+dev, report grouped CV and test, save.
+
+Thresholds come from grouped cross-validation over train+dev (out-of-fold
+predictions) or from the dev split, as the config says; the final model is
+always fitted on train+dev.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from trainer._config import ConfigError, read_config
+from trainer._cv import cv_scores, grouped_cv, out_of_fold_proba
 from trainer._corpus import by_split, label_matrix, load_corpus, unit_dicts
 from trainer._metrics import role_scores
 from trainer._model import RoleModel
 from trainer._persist import save_model
 from trainer._thresholds import best_thresholds
 
-__all__ = ["TrainResult", "build_model", "threshold_grid", "train", "apply_overrides"]
+__all__ = ["TrainResult", "apply_overrides", "build_model", "cross_validate", "threshold_grid", "train"]
 
 
 @dataclass
@@ -52,36 +58,56 @@ def _weights(units) -> np.ndarray:
     return np.array([0.0 if u.duplicate_of else 1.0 for u in units])
 
 
-def train(config_path: str | Path, output_dir: str | Path | None = None, *, corpus_path: str | Path | None = None,
-          overrides: dict[str, object] | None = None) -> TrainResult:
-    """Train the model the config describes; save it to ``output_dir`` when given."""
+def _load(config_path, corpus_path, overrides) -> tuple[dict, Path, list]:
     config = apply_overrides(read_config(config_path), overrides)
-    for section in ("features", "model", "thresholds", "training"):
+    for section in ("features", "model", "thresholds"):
         if section not in config:
             raise ConfigError(f"{config_path}: missing section [{section}]")
     corpus_path = Path(corpus_path or config["corpus"])
-    units = load_corpus(corpus_path, require_split=True)
+    return config, corpus_path, load_corpus(corpus_path, require_split=True)
+
+
+def cross_validate(config_path: str | Path, *, corpus_path: str | Path | None = None,
+                   overrides: dict[str, object] | None = None) -> dict:
+    """Document-grouped CV over train+dev with the config's model (test is not touched)."""
+    config, _, units = _load(config_path, corpus_path, overrides)
+    both = by_split(units, "train", "dev")
+    return grouped_cv(lambda: build_model(config), both, config["thresholds"]["cv_folds"], threshold_grid(config))
+
+
+def train(config_path: str | Path, output_dir: str | Path | None = None, *, corpus_path: str | Path | None = None,
+          overrides: dict[str, object] | None = None) -> TrainResult:
+    """Train the model the config describes; save it to ``output_dir`` when given."""
+    config, corpus_path, units = _load(config_path, corpus_path, overrides)
     train_units, dev_units, test_units = (by_split(units, s) for s in ("train", "dev", "test"))
 
-    model = build_model(config).fit(unit_dicts(train_units), label_matrix(train_units),
-                                    sample_weight=_weights(train_units))
-    dev_proba = model.predict_proba(unit_dicts(dev_units))
-    thresholds = best_thresholds(label_matrix(dev_units), dev_proba, threshold_grid(config))
-    model.thresholds_ = thresholds
-    dev_scores = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
-    if config["training"]["refit_on_train_dev"]:
-        both = by_split(units, "train", "dev")
-        model = build_model(config).fit(unit_dicts(both), label_matrix(both), sample_weight=_weights(both))
+    both = by_split(units, "train", "dev")
+    grid = threshold_grid(config)
+    source = config["thresholds"]["source"]
+    scores = {}
+    proba, folds = out_of_fold_proba(lambda: build_model(config), both, config["thresholds"]["cv_folds"])
+    scores["grouped_cv"] = cv_scores(both, proba, folds, grid)
+    if source == "grouped_cv":
+        scored = np.array([u.duplicate_of is None for u in both])
+        thresholds = best_thresholds(label_matrix(both)[scored], proba[scored], grid)
+    elif source == "dev":
+        model = build_model(config).fit(unit_dicts(train_units), label_matrix(train_units),
+                                        sample_weight=_weights(train_units))
+        thresholds = best_thresholds(label_matrix(dev_units), model.predict_proba(unit_dicts(dev_units)), grid)
         model.thresholds_ = thresholds
-    test_scores = role_scores(label_matrix(test_units), model.predict(unit_dicts(test_units)))
+        scores["dev"] = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
+    else:
+        raise ConfigError(f"{config_path}: thresholds.source must be 'grouped_cv' or 'dev', got {source!r}")
+    model = build_model(config).fit(unit_dicts(both), label_matrix(both), sample_weight=_weights(both))
+    model.thresholds_ = thresholds
+    scores["test"] = role_scores(label_matrix(test_units), model.predict(unit_dicts(test_units)))
     meta = {
         "config": config,
         "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
         "thresholds": dict(zip(model.roles_, map(float, thresholds))),
-        "scores": {"dev": dev_scores, "test": test_scores},
-        "train_role_rates": dict(zip(model.roles_, map(float, label_matrix(train_units).mean(axis=0)))),
-        "n_train_units": int(sum(u.duplicate_of is None for u in by_split(units, "train", "dev")
-                                 if config["training"]["refit_on_train_dev"] or u.split == "train")),
+        "scores": scores,
+        "train_role_rates": dict(zip(model.roles_, map(float, label_matrix(both).mean(axis=0)))),
+        "n_train_units": int(sum(u.duplicate_of is None for u in both)),
     }
     if output_dir is not None:
         meta = save_model(model, output_dir, meta)

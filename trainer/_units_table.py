@@ -63,8 +63,11 @@ def unit_rows(raw_dir: Path, *, min_duplicate_chars: int) -> list[UnitRow]:
     return rows
 
 
-def duplicate_groups(rows: list[UnitRow]) -> dict[str, str]:
-    """Map each doc_id to the smallest doc_id it is linked to by shared unit texts."""
+def duplicate_groups(rows) -> dict[str, str]:
+    """Map each doc_id to the smallest doc_id it is linked to by shared unit texts.
+
+    ``rows``: anything with ``doc_id`` and ``duplicate_of`` (UnitRow, CorpusUnit).
+    """
     parent: dict[str, str] = {}
 
     def find(doc: str) -> str:

@@ -1,0 +1,75 @@
+"""Document-grouped cross-validation: the internal figure that does not depend on one split."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from features import ROLES
+from trainer._corpus import CorpusError, CorpusUnit, label_matrix, unit_dicts
+from trainer._metrics import role_scores
+from trainer._units_table import duplicate_groups
+from trainer._thresholds import best_thresholds
+
+__all__ = ["cv_scores", "document_groups", "grouped_cv", "out_of_fold_proba"]
+
+
+def document_groups(units: list[CorpusUnit]) -> np.ndarray:
+    """Group id per unit: speeches linked by duplicated text share a group."""
+    group_of = duplicate_groups(units)
+    names = {g: i for i, g in enumerate(sorted(set(group_of.values())))}
+    return np.array([names[group_of[u.doc_id]] for u in units])
+
+
+def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(probabilities, fold index) for every unit, each predicted by a model that never saw its group."""
+    groups = document_groups(units)
+    if len(set(groups)) < n_splits:
+        raise CorpusError(f"{n_splits} folds need at least {n_splits} groups of speeches, the corpus has "
+                          f"{len(set(groups))}; use fewer folds (thresholds.cv_folds) or more data")
+    Y = label_matrix(units)
+    weights = np.array([0.0 if u.duplicate_of else 1.0 for u in units])
+    proba = np.zeros(Y.shape, dtype=float)
+    folds = np.zeros(len(units), dtype=int)
+    for k, (fit_idx, held_idx) in enumerate(GroupKFold(n_splits=n_splits).split(Y, groups=groups)):
+        missing = [role for j, role in enumerate(ROLES) if Y[fit_idx, j].min() == Y[fit_idx, j].max()]
+        if missing:
+            raise CorpusError(f"fold {k + 1} of {n_splits}: no {'/'.join(missing)} units to train on once its "
+                              "speeches are held out; use fewer folds (thresholds.cv_folds) or more data")
+        fit_units = [units[i] for i in fit_idx]
+        model = make_model().fit(unit_dicts(fit_units), Y[fit_idx], sample_weight=weights[fit_idx])
+        proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
+        folds[held_idx] = k
+    return proba, folds
+
+
+def grouped_cv(make_model, units: list[CorpusUnit], n_splits: int, grid: np.ndarray) -> dict:
+    """Per-fold scores with thresholds chosen on the other folds' out-of-fold predictions.
+
+    Duplicates are scored nowhere (they repeat their first occurrence).
+    """
+    proba, folds = out_of_fold_proba(make_model, units, n_splits)
+    return cv_scores(units, proba, folds, grid)
+
+
+def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, grid: np.ndarray) -> dict:
+    """Scores of out-of-fold predictions, fold by fold."""
+    n_splits = int(folds.max()) + 1
+    Y = label_matrix(units)
+    scored = np.array([u.duplicate_of is None for u in units])
+    per_fold = []
+    for k in range(n_splits):
+        held = (folds == k) & scored
+        others = (folds != k) & scored
+        thresholds = best_thresholds(Y[others], proba[others], grid)
+        per_fold.append(role_scores(Y[held], (proba[held] >= thresholds).astype(int)))
+    macro = [s["macro_f1"] for s in per_fold]
+    roles = per_fold[0]["per_role"].keys()
+    return {
+        "n_splits": n_splits,
+        "macro_f1": float(np.mean(macro)),
+        "macro_f1_std": float(np.std(macro)),
+        "per_role": {r: {"f1": float(np.mean([s["per_role"][r]["f1"] for s in per_fold])),
+                         "f1_std": float(np.std([s["per_role"][r]["f1"] for s in per_fold]))} for r in roles},
+        "folds": per_fold,
+    }
