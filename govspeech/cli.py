@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -91,7 +92,6 @@ def cmd_evaluate(args) -> int:
 
 def cmd_label(args) -> int:
     import predictor
-    from trainer._atomic import atomic_write_text
 
     labeller = predictor.load(args.model)
     sink = open(args.out + ".partial", "w", encoding="utf-8") if args.out else sys.stdout
@@ -118,9 +118,8 @@ def cmd_label(args) -> int:
     finally:
         if args.out:
             sink.close()
-    if args.out:
-        atomic_write_text(args.out, Path(args.out + ".partial").read_text(encoding="utf-8"))
-        Path(args.out + ".partial").unlink()
+    if args.out:  # complete and closed: the rename makes it appear whole
+        os.replace(args.out + ".partial", args.out)
     if len(args.inputs) > 1 or failed:
         print(f"govspeech: {ok} file(s) labelled, {failed} failed", file=sys.stderr)
     return EXIT_INPUT_FAILED if failed else EXIT_OK
