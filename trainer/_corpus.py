@@ -9,7 +9,7 @@ from pathlib import Path
 
 from features import ROLES
 
-__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "by_split", "label_matrix", "unit_dicts"]
+__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "read_jsonl", "by_split", "label_matrix", "unit_dicts"]
 
 SPLITS = ("train", "dev", "test")
 _REQUIRED = {"doc_id": str, "sent_id": int, "text": str, "labels": list}
@@ -61,12 +61,8 @@ def _check(record, where: str, require_split: bool) -> CorpusUnit:
     )
 
 
-def load_corpus(path: str | Path, *, require_split: bool = False) -> list[CorpusUnit]:
-    """All units of a corpus file, in file order; raises CorpusError at the first bad line.
-
-    Units of one speech (same ``doc_id``) are returned ordered by ``sent_id``,
-    speeches in the order they first appear.
-    """
+def read_jsonl(path: str | Path):
+    """Yield ``("file:line", record)`` for each non-blank line; CorpusError on unreadable, non-UTF-8 or bad JSON."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -77,15 +73,24 @@ def load_corpus(path: str | Path, *, require_split: bool = False) -> list[Corpus
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise CorpusError(f"{path}:{line}: not UTF-8 (byte offset {err.start}); re-save the file as UTF-8") from None
-    units, seen = [], set()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
-            record = json.loads(line)
+            yield where, json.loads(line)
         except json.JSONDecodeError as err:
             raise CorpusError(f"{where}: invalid JSON: {err.msg} (column {err.colno})") from None
+
+
+def load_corpus(path: str | Path, *, require_split: bool = False) -> list[CorpusUnit]:
+    """All units of a corpus file, in file order; raises CorpusError at the first bad line.
+
+    Units of one speech (same ``doc_id``) are returned ordered by ``sent_id``,
+    speeches in the order they first appear.
+    """
+    units, seen = [], set()
+    for where, record in read_jsonl(path):
         unit = _check(record, where, require_split)
         key = (unit.doc_id, unit.sent_id)
         if key in seen:
