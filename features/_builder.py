@@ -87,32 +87,34 @@ class UnitFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X, y=None):
-        texts, words, spans = self._prepare(X)
         self.word_vectorizer_ = self._tfidf(
             tokenizer=_split_words, token_pattern=None, ngram_range=tuple(self.word_ngram_range)
         )
         self.char_vectorizer_ = self._tfidf(analyzer="char", ngram_range=tuple(self.char_ngram_range))
-        blocks = [self.word_vectorizer_.fit_transform(words), self.char_vectorizer_.fit_transform(texts)]
         if self.neighbour_window:
             self.neighbour_vectorizer_ = self._tfidf(tokenizer=_split_words, token_pattern=None)
-            blocks.append(self.neighbour_weight * self.neighbour_vectorizer_.fit_transform(self._neighbours(words, spans)))
         if self.heading_weight:
             self.heading_vectorizer_ = self._tfidf(analyzer="char", ngram_range=(1, 2))
-            headings = enclosing_headings(texts, spans)
-            blocks.append(self.heading_weight * self.heading_vectorizer_.fit_transform(headings))
-        if self.position_weight:
-            blocks.append(sp.csr_matrix(self.position_weight * position_matrix(texts, spans), dtype=np.float32))
-        self.n_features_out_ = sum(b.shape[1] for b in blocks)
-        return sp.hstack(blocks, format="csr")
+        matrix = self._blocks(X, fit=True)
+        self.n_features_out_ = matrix.shape[1]
+        return matrix
 
     def transform(self, X):
         check_is_fitted(self, "word_vectorizer_")
+        return self._blocks(X, fit=False)
+
+    def _blocks(self, X, *, fit: bool):
+        """The feature blocks side by side; ``fit`` fits each vectorizer on X first."""
         texts, words, spans = self._prepare(X)
-        blocks = [self.word_vectorizer_.transform(words), self.char_vectorizer_.transform(texts)]
+
+        def tfidf(vectorizer, docs):
+            return vectorizer.fit_transform(docs) if fit else vectorizer.transform(docs)
+
+        blocks = [tfidf(self.word_vectorizer_, words), tfidf(self.char_vectorizer_, texts)]
         if self.neighbour_window:
-            blocks.append(self.neighbour_weight * self.neighbour_vectorizer_.transform(self._neighbours(words, spans)))
+            blocks.append(self.neighbour_weight * tfidf(self.neighbour_vectorizer_, self._neighbours(words, spans)))
         if self.heading_weight:
-            blocks.append(self.heading_weight * self.heading_vectorizer_.transform(enclosing_headings(texts, spans)))
+            blocks.append(self.heading_weight * tfidf(self.heading_vectorizer_, enclosing_headings(texts, spans)))
         if self.position_weight:
             blocks.append(sp.csr_matrix(self.position_weight * position_matrix(texts, spans), dtype=np.float32))
         return sp.hstack(blocks, format="csr")
