@@ -9,7 +9,7 @@ from pathlib import Path
 
 from features import ROLES
 
-__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "read_jsonl", "by_split", "label_matrix", "unit_dicts"]
+__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
 
 SPLITS = ("train", "dev", "test")
 _REQUIRED = {"doc_id": str, "sent_id": int, "text": str, "labels": list}
@@ -112,6 +112,13 @@ def label_matrix(units: Iterable[CorpusUnit]):
     import numpy as np
 
     return np.array([[role in u.labels for role in ROLES] for u in units], dtype=np.int8)
+
+
+def training_weights(units: Iterable[CorpusUnit]):
+    """1 per unit, 0 for duplicates: they give their speech context but are neither trained on nor scored."""
+    import numpy as np
+
+    return np.array([0.0 if u.duplicate_of else 1.0 for u in units])
 
 
 def unit_dicts(units: Iterable[CorpusUnit]) -> list[dict]:

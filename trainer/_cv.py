@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from features import ROLES
-from trainer._corpus import CorpusError, CorpusUnit, label_matrix, unit_dicts
+from trainer._corpus import CorpusError, CorpusUnit, label_matrix, training_weights, unit_dicts
 from trainer._metrics import role_scores
 from trainer._units_table import duplicate_groups
 from trainer._thresholds import best_thresholds
@@ -28,7 +28,7 @@ def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int) -> tup
         raise CorpusError(f"{n_splits} folds need at least {n_splits} groups of speeches, the corpus has "
                           f"{len(set(groups))}; use fewer folds (thresholds.cv_folds) or more data")
     Y = label_matrix(units)
-    weights = np.array([0.0 if u.duplicate_of else 1.0 for u in units])
+    weights = training_weights(units)
     proba = np.zeros(Y.shape, dtype=float)
     folds = np.zeros(len(units), dtype=int)
     for k, (fit_idx, held_idx) in enumerate(GroupKFold(n_splits=n_splits).split(Y, groups=groups)):
@@ -56,7 +56,7 @@ def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, gri
     """Scores of out-of-fold predictions, fold by fold."""
     n_splits = int(folds.max()) + 1
     Y = label_matrix(units)
-    scored = np.array([u.duplicate_of is None for u in units])
+    scored = training_weights(units) > 0
     per_fold = []
     for k in range(n_splits):
         held = (folds == k) & scored

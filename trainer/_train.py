@@ -16,7 +16,7 @@ import numpy as np
 
 from trainer._config import ConfigError, read_config
 from trainer._cv import cv_scores, grouped_cv, out_of_fold_proba
-from trainer._corpus import by_split, label_matrix, load_corpus, unit_dicts
+from trainer._corpus import by_split, label_matrix, load_corpus, training_weights, unit_dicts
 from trainer._metrics import role_scores
 from trainer._model import RoleModel
 from trainer._persist import save_model
@@ -54,10 +54,6 @@ def threshold_grid(config: dict) -> np.ndarray:
     return np.round(np.arange(t["start"], t["stop"] + t["step"] / 2, t["step"]), 6)
 
 
-def _weights(units) -> np.ndarray:
-    return np.array([0.0 if u.duplicate_of else 1.0 for u in units])
-
-
 def _load(config_path, corpus_path, overrides) -> tuple[dict, Path, list]:
     config = apply_overrides(read_config(config_path), overrides)
     for section in ("features", "model", "thresholds"):
@@ -88,17 +84,17 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
     proba, folds = out_of_fold_proba(lambda: build_model(config), both, config["thresholds"]["cv_folds"])
     scores["grouped_cv"] = cv_scores(both, proba, folds, grid)
     if source == "grouped_cv":
-        scored = np.array([u.duplicate_of is None for u in both])
+        scored = training_weights(both) > 0
         thresholds = best_thresholds(label_matrix(both)[scored], proba[scored], grid)
     elif source == "dev":
         model = build_model(config).fit(unit_dicts(train_units), label_matrix(train_units),
-                                        sample_weight=_weights(train_units))
+                                        sample_weight=training_weights(train_units))
         thresholds = best_thresholds(label_matrix(dev_units), model.predict_proba(unit_dicts(dev_units)), grid)
         model.thresholds_ = thresholds
         scores["dev"] = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
     else:
         raise ConfigError(f"{config_path}: thresholds.source must be 'grouped_cv' or 'dev', got {source!r}")
-    model = build_model(config).fit(unit_dicts(both), label_matrix(both), sample_weight=_weights(both))
+    model = build_model(config).fit(unit_dicts(both), label_matrix(both), sample_weight=training_weights(both))
     model.thresholds_ = thresholds
     scores["test"] = role_scores(label_matrix(test_units), model.predict(unit_dicts(test_units)))
     meta = {
@@ -107,7 +103,7 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
         "thresholds": dict(zip(model.roles_, map(float, thresholds))),
         "scores": scores,
         "train_role_rates": dict(zip(model.roles_, map(float, label_matrix(both).mean(axis=0)))),
-        "n_train_units": int(sum(u.duplicate_of is None for u in both)),
+        "n_train_units": int(training_weights(both).sum()),
     }
     if output_dir is not None:
         meta = save_model(model, output_dir, meta)
