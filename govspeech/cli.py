@@ -125,6 +125,14 @@ def cmd_label(args) -> int:
     return EXIT_INPUT_FAILED if failed else EXIT_OK
 
 
+def _add_training_arguments(p: argparse.ArgumentParser) -> None:
+    """What train and cv share: the config, the corpus, and overrides of the config."""
+    p.add_argument("--config", required=True)
+    p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                   help="override a config value, e.g. --set model.C=2.0")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from govspeech import __version__
 
@@ -140,17 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_label)
 
     p = verbs.add_parser("train", help="train a model from a config")
-    p.add_argument("--config", required=True)
+    _add_training_arguments(p)
     p.add_argument("--out", help="model directory to write (model.joblib + meta.json)")
-    p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
-                   help="override a config value, e.g. --set model.C=2.0")
     p.set_defaults(run=cmd_train)
 
     p = verbs.add_parser("cv", help="document-grouped cross-validation over train+dev")
-    p.add_argument("--config", required=True)
-    p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="override a config value")
+    _add_training_arguments(p)
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(run=cmd_cv)
 
