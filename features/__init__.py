@@ -1,6 +1,5 @@
 """Units, speeches, text normalisation, segmentation and the feature builder."""
 
-from features._builder import UnitFeatures
 from features._context import as_units, is_heading, speech_spans
 from features._normalize import normalize_text
 from features._roles import ROLES
@@ -21,3 +20,12 @@ __all__ = [
     "split_speeches",
     "split_units",
 ]
+
+
+def __getattr__(name: str):
+    # Deferred: the builder imports scikit-learn (about a second), which labelling may not need.
+    if name == "UnitFeatures":
+        from features._builder import UnitFeatures
+
+        return UnitFeatures
+    raise AttributeError(f"module 'features' has no attribute {name!r}")

@@ -1,19 +1,36 @@
-"""Corpus, model, training, evaluation and persistence."""
+"""Corpus, model, training, evaluation and persistence.
 
-from trainer._agreement import agreement
-from trainer._annotations import load_pass
-from trainer._build_corpus import build_corpus, gold_labels
-from trainer._config import ConfigError, read_config
-from trainer._corpus import SPLITS, CorpusError, CorpusUnit, by_split, label_matrix, load_corpus, unit_dicts
-from trainer._evaluate import baseline_scores, evaluate
-from trainer._metrics import format_scores, role_scores
-from trainer._model import CLASSIFIERS, RoleModel
-from trainer._persist import FORMAT_VERSION, ModelError, load_model, read_meta, save_model
-from trainer._train import TrainResult, build_model, cross_validate, train
+Names are imported on first use: loading a model to label must not pay for
+scikit-learn's import when it does not need it.
+"""
 
-__all__ = [
-    "CLASSIFIERS", "FORMAT_VERSION", "SPLITS", "ConfigError", "CorpusError", "CorpusUnit", "ModelError",
-    "RoleModel", "TrainResult", "agreement", "baseline_scores", "build_corpus", "build_model", "by_split", "cross_validate",
-    "evaluate", "format_scores", "gold_labels", "label_matrix", "load_corpus", "load_model", "load_pass",
-    "read_config", "read_meta", "role_scores", "save_model", "train", "unit_dicts",
-]
+import importlib
+
+_EXPORTS = {
+    "trainer._agreement": ["agreement"],
+    "trainer._annotations": ["load_pass"],
+    "trainer._build_corpus": ["build_corpus", "gold_labels"],
+    "trainer._config": ["ConfigError", "read_config"],
+    "trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpus",
+                        "unit_dicts"],
+    "trainer._evaluate": ["baseline_scores", "evaluate"],
+    "trainer._metrics": ["format_scores", "role_scores"],
+    "trainer._model": ["CLASSIFIERS", "RoleModel"],
+    "trainer._persist": ["FORMAT_VERSION", "ModelError", "load_model", "read_meta", "save_model"],
+    "trainer._train": ["TrainResult", "build_model", "cross_validate", "train"],
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'trainer' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

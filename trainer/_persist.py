@@ -11,14 +11,14 @@ import hashlib
 import io
 import json
 import platform
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import joblib
-
 from features import ROLES, SEGMENTER
+from features._segment import ENGINES, engine
 from trainer._atomic import atomic_write_bytes, atomic_write_text
 
-__all__ = ["FORMAT_VERSION", "ModelError", "save_model", "load_model", "read_meta", "versions"]
+__all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "load_model", "read_meta", "versions"]
 
 FORMAT_VERSION = 1
 ARTIFACT = "model.joblib"
@@ -29,26 +29,32 @@ class ModelError(ValueError):
     """A model directory that cannot be trusted or used; the message says what to do."""
 
 
-def versions() -> dict[str, str]:
-    import jieba
-    import numpy
-    import sklearn
+def _installed(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
 
+
+def versions() -> dict[str, str]:
+    """Versions that decide what a model computes; read from package metadata, importing nothing."""
     from govspeech import __version__
 
-    return {"govspeech": __version__, "scikit-learn": sklearn.__version__, "jieba": jieba.__version__,
-            "numpy": numpy.__version__, "python": platform.python_version()}
+    return {"govspeech": __version__, "python": platform.python_version(),
+            **{package: _installed(package) for package in ("scikit-learn", "jieba", "numpy", "rjieba")}}
 
 
 def save_model(model, out_dir: str | Path, meta: dict) -> dict:
     """Write the artifact, then the meta that vouches for it; returns the full meta."""
     out_dir = Path(out_dir)
+    import joblib  # deferred: only saving and unpickling need it
+
     buffer = io.BytesIO()
     joblib.dump(model, buffer, compress=3)
     data = buffer.getvalue()
     full = {"format_version": FORMAT_VERSION, "artifact": ARTIFACT,
             "sha256": hashlib.sha256(data).hexdigest(), "versions": versions(),
-            "segmenter": SEGMENTER, "roles": list(ROLES), **meta}
+            "segmenter": SEGMENTER, "segmenter_engine": engine(), "roles": list(ROLES), **meta}
     # Artifact first: a crash between the two writes leaves a hash mismatch, which load refuses.
     atomic_write_bytes(out_dir / ARTIFACT, data)
     atomic_write_text(out_dir / META, json.dumps(full, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
@@ -73,8 +79,8 @@ def read_meta(model_dir: str | Path) -> dict:
     return meta
 
 
-def load_model(model_dir: str | Path):
-    """(model, meta) from a model directory, after checking hash, format, segmenter and versions."""
+def checked_artifact(model_dir: str | Path) -> tuple[bytes, dict]:
+    """(artifact bytes, meta) of a model directory, after checking hash, format, segmenter and versions."""
     model_dir = Path(model_dir)
     meta = read_meta(model_dir)
     artifact = model_dir / meta.get("artifact", ARTIFACT)
@@ -88,10 +94,26 @@ def load_model(model_dir: str | Path):
     if meta.get("segmenter") != SEGMENTER:
         raise ModelError(f"{model_dir}: trained with segmenter {meta.get('segmenter')!r}, this install uses "
                          f"{SEGMENTER!r}; retrain with `govspeech train`")
+    trained_with = meta.get("segmenter_engine", SEGMENTER)  # older metas name no engine: jieba's own
+    if trained_with not in ENGINES:
+        raise ModelError(f"{model_dir}: trained with segmenter engine {trained_with!r}, which is not known to give "
+                         f"{SEGMENTER!r} tokens (known: {', '.join(ENGINES)}); retrain with `govspeech train`")
+    try:
+        engine()
+    except ValueError as err:
+        raise ModelError(str(err)) from None
     saved, current = meta.get("versions", {}), versions()
     for package in ("scikit-learn", "jieba"):
         if saved.get(package, "").split(".")[:2] != current[package].split(".")[:2]:
             raise ModelError(f"{model_dir}: saved with {package} {saved.get(package)}, this install has "
                              f"{current[package]}; install {package}=={saved.get(package)} or retrain with "
                              "`govspeech train`")
+    return data, meta
+
+
+def load_model(model_dir: str | Path):
+    """(model, meta) from a model directory, after checking hash, format, segmenter and versions."""
+    import joblib  # deferred: scikit-learn comes with the unpickled model
+
+    data, meta = checked_artifact(model_dir)
     return joblib.load(io.BytesIO(data)), meta
