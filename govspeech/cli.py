@@ -92,37 +92,51 @@ def cmd_evaluate(args) -> int:
 
 def cmd_label(args) -> int:
     import predictor
+    from predictor._batch import Done, Failure, iter_speeches
+    from predictor._parallel import Rendered, label_stream
+    from predictor._progress import progress_bar
 
     labeller = predictor.load(args.model)
+    items = iter_speeches(args.inputs, glob=args.glob, input_format=args.input_format)
+    results = label_stream(items, labeller=labeller, model_path=args.model, fmt=args.format, jobs=args.jobs)
     sink = open(args.out + ".partial", "w", encoding="utf-8") if args.out else sys.stdout
-    ok = failed = 0
+    counts = {"file": 0, "failed file": 0, "failed record": 0}
     header = args.format == "csv"  # one header row, before the first speech written
     try:
-        for name in args.inputs:
-            try:
-                notes: list[str] = []
-                text = sys.stdin.read() if name == "-" else predictor.read_speech_file(name, notes)
-                for note in notes:
-                    print(f"govspeech: warning: {note}", file=sys.stderr)
-                doc_name = "stdin" if name == "-" else name
-                if not text.strip():
-                    raise predictor.InputError(f"{doc_name}: empty input; nothing to label")
-                for doc_id, speech in predictor.speeches_of(doc_name, text):
-                    sink.write(predictor.render(doc_id, labeller.label(speech), args.format, labeller.roles,
-                                                header=header))
-                    header = False
-                ok += 1
-            except predictor.InputError as err:
-                print(f"govspeech: {err}", file=sys.stderr)
-                failed += 1
+        with progress_bar() as bar:
+            for result in results:
+                if isinstance(result, Rendered):
+                    if header:
+                        sink.write(predictor.render("", [], "csv", labeller.roles, header=True))
+                        header = False
+                    sink.write(result.text)
+                    sink.flush()  # a reader of the stream sees each speech as it is done
+                    bar.update(result.n_units)
+                elif isinstance(result, Failure):
+                    print(f"govspeech: {result.message}", file=sys.stderr)
+                    counts[f"failed {result.kind}"] += 1
+                elif isinstance(result, Done):
+                    counts["file"] += 1
     finally:
         if args.out:
             sink.close()
     if args.out:  # complete and closed: the rename makes it appear whole
         os.replace(args.out + ".partial", args.out)
-    if len(args.inputs) > 1 or failed:
-        print(f"govspeech: {ok} file(s) labelled, {failed} failed", file=sys.stderr)
+    failed = counts["failed file"] + counts["failed record"]
+    if counts["file"] + counts["failed file"] > 1 or failed:
+        records = f", {counts['failed record']} JSONL record(s) failed" if counts["failed record"] else ""
+        print(f"govspeech: {counts['file']} file(s) labelled, {counts['failed file']} failed{records}",
+              file=sys.stderr)
     return EXIT_INPUT_FAILED if failed else EXIT_OK
+
+
+def _jobs(value: str) -> int:
+    from predictor._parallel import resolve_jobs
+
+    try:
+        return resolve_jobs(int(value))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _add_training_arguments(p: argparse.ArgumentParser) -> None:
@@ -141,10 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verbs.add_parser("label", help="label the units of speech files")
-    p.add_argument("inputs", nargs="+", metavar="FILE", help="speech text files, or - for standard input")
+    p.add_argument("inputs", nargs="+", metavar="FILE",
+                   help="speech text files, folders (searched recursively), *.jsonl streams, or - for standard input")
     p.add_argument("--model", help="model directory (default: the shipped model)")
     p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
+    p.add_argument("--glob", default="*.txt", help="files to label inside folders (default: *.txt)")
+    p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
+                   help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
+                        "anything else (and -) is speech text")
     p.set_defaults(run=cmd_label)
 
     p = verbs.add_parser("train", help="train a model from a config")

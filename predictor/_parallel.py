@@ -1,0 +1,117 @@
+"""Labelling a stream of speeches on several cores, in input order, with flat memory.
+
+Speeches are grouped into chunks; each worker process loads the model once
+and labels whole chunks through the public ``Labeller`` API (so the model's
+own feature pipeline runs, whatever it is) and renders them. At most
+``PREFETCH`` chunks per worker are in flight, so a stream of any length is
+read only as fast as it is labelled, and results are yielded in the order
+the speeches came in: ``--jobs N`` writes exactly what ``--jobs 1`` writes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from predictor._batch import Done, Failure, Item, SpeechItem
+
+__all__ = ["CHUNK_CHARS", "PREFETCH", "Rendered", "label_stream", "resolve_jobs"]
+
+# Characters of speech text per task: enough that inter-process traffic is
+# small beside labelling, few enough that a chunk takes well under a second.
+CHUNK_CHARS = 100_000
+# Chunks in flight per worker: keeps every core busy while bounding memory.
+PREFETCH = 3
+
+# The labeller of this process: set once by the parent (inherited on fork) or by _init_worker.
+_STATE: dict = {}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One speech, labelled and written in the output format."""
+
+    doc_id: str
+    text: str
+    n_units: int
+
+
+Result = Rendered | Failure | Done
+
+
+def resolve_jobs(jobs: int) -> int:
+    """Worker processes for ``--jobs``: 0 or -1 mean one per available core."""
+    if jobs in (0, -1):
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
+    if jobs < -1:
+        raise ValueError(f"--jobs must be a positive number of processes, or 0 / -1 for all cores; got {jobs}")
+    return jobs
+
+
+def _chunks(items: Iterable[Item], max_chars: int) -> Iterator[list[Item]]:
+    chunk, size = [], 0
+    for item in items:
+        chunk.append(item)
+        size += len(item.text) if isinstance(item, SpeechItem) else 0
+        if size >= max_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _use(labeller, model_path) -> None:
+    _STATE.update(labeller=labeller, model_path=model_path)
+
+
+def _init_worker(model_path) -> None:
+    if "labeller" in _STATE and _STATE["model_path"] == model_path:
+        return  # inherited from the parent on fork: already loaded
+    from predictor._labeller import load
+
+    _use(load(model_path), model_path)
+
+
+def _label_chunk(chunk: list[Item], fmt: str) -> list[Result]:
+    from predictor._output import render
+
+    labeller = _STATE["labeller"]
+    out: list[Result] = []
+    for item in chunk:
+        if isinstance(item, SpeechItem):
+            units = labeller.label(item.text)
+            out.append(Rendered(item.doc_id, render(item.doc_id, units, fmt, labeller.roles, header=False),
+                                len(units)))
+        else:
+            out.append(item)
+    return out
+
+
+def label_stream(items: Iterable[Item], *, labeller, model_path, fmt: str, jobs: int = 1,
+                 chunk_chars: int = CHUNK_CHARS) -> Iterator[Result]:
+    """The result of every item, in order; ``jobs`` worker processes (1: this process)."""
+    _use(labeller, model_path)
+    chunks = _chunks(items, chunk_chars)
+    if jobs == 1:
+        for chunk in chunks:
+            yield from _label_chunk(chunk, fmt)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model_path,)) as pool:
+        pending: deque = deque()
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_label_chunk, chunk, fmt))
+                if len(pending) >= jobs * PREFETCH:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:  # stopped early (an error, ^C, the reader gone): drop what has not started
+            for future in pending:
+                future.cancel()
