@@ -8,19 +8,21 @@ import json
 
 from predictor._labeller import LabelledUnit
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "render", "unit_record"]
 
 FORMATS = ("text", "jsonl", "csv")
+
+
+def unit_record(doc_id: str, unit: LabelledUnit) -> dict:
+    """A labelled unit as one JSONL output line (and one Dask output row) holds it."""
+    return {"doc_id": doc_id, "sent_id": unit.sent_id, "text": unit.text, "labels": list(unit.roles),
+            "scores": unit.scores}
 
 
 def render(doc_id: str, units: list[LabelledUnit], fmt: str, roles: tuple[str, ...], *, header: bool) -> str:
     """The units of one speech in the chosen format (``header``: the CSV header row first)."""
     if fmt == "jsonl":
-        return "".join(
-            json.dumps({"doc_id": doc_id, "sent_id": u.sent_id, "text": u.text, "labels": list(u.roles),
-                        "scores": u.scores}, ensure_ascii=False) + "\n"
-            for u in units
-        )
+        return "".join(json.dumps(unit_record(doc_id, u), ensure_ascii=False) + "\n" for u in units)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
