@@ -80,7 +80,7 @@ def cmd_evaluate(args) -> int:
     import predictor
     from trainer import baseline_scores, evaluate, format_scores, load_corpus
 
-    labeller = predictor.load(args.model)
+    labeller = predictor.load(args.model, compiled=False)  # scores of the model itself
     units = load_corpus(args.data)
     scores = evaluate(labeller.model, units)
     rates = [labeller.meta["train_role_rates"][r] for r in labeller.roles]

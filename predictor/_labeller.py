@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 
 from features import as_units, split_units
-from trainer import load_model
 
 __all__ = ["LabelledUnit", "Labeller", "load", "default_model_dir"]
 
@@ -61,7 +60,13 @@ class Labeller:
         return tuple(r for r, p, t in zip(self.roles, proba_row, self.model.thresholds_) if p >= t)
 
 
-def load(path: str | Path | None = None) -> Labeller:
-    """The shipped default model, or the model directory at ``path``."""
-    model, meta = load_model(default_model_dir() if path is None else path)
-    return Labeller(model, meta)
+def load(path: str | Path | None = None, *, compiled: bool = True) -> Labeller:
+    """The shipped default model, or the model directory at ``path``.
+
+    ``compiled``: label with the model's verified scikit-learn-free copy when
+    it has one (``predictor._compiled``; same labels, no second-long import);
+    False always uses the unpickled model itself.
+    """
+    from predictor._compiled import fast_or_full
+
+    return Labeller(*fast_or_full(default_model_dir() if path is None else Path(path), compiled=compiled))

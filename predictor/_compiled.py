@@ -1,0 +1,236 @@
+"""A scikit-learn-free copy of a fitted model, for a sub-second `govspeech label`.
+
+Importing scikit-learn to unpickle a model costs about a second, more than
+labelling a speech. When the model is one this module can read exactly —
+TF-IDF blocks over the unit's words and characters and one logistic
+regression per role — its numbers are copied into plain numpy arrays and
+cached in the user cache folder, keyed by the artifact's sha256 and the
+feature builder's source. A copy is used only after it gave the model's own
+probabilities on probe units (checked when it is made); any other model, or
+a builder that has changed, is labelled through scikit-learn as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from features import as_units, normalize_text, segment
+from features._segment import stopwords
+
+__all__ = ["COMPILED_ENV", "CompiledModel", "compile_model", "fast_or_full", "load_compiled", "save_compiled"]
+
+# Bump when the arrays saved change meaning.
+COMPILED_FORMAT = 1
+# Set to 0 to always label through scikit-learn (e.g. to time it).
+COMPILED_ENV = "GOVSPEECH_COMPILED"
+# Largest |difference| of a probability allowed between the copy and the model on the probe units.
+TOLERANCE = 1e-9
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer collapses them
+_FEATURE_PARAMS = {"word_ngram_range", "char_ngram_range", "min_df", "max_df", "sublinear_tf", "drop_stopwords",
+                   "neighbour_window", "neighbour_weight", "heading_weight", "position_weight"}
+_OFF_BLOCKS = ("neighbour_window", "heading_weight", "position_weight")
+_PROBE = ("同志们:", "今年以来,全县招商引资工作取得了很好的成绩。", "但是有的部门重视程度还不是很高;",
+          "要加快园区建设,力争年内建成投产。", "務(wù)實推進  重大項目 2012年GDP增长8.5%!", "  ", "一、", "谢谢大家!")
+
+
+def enabled() -> bool:
+    return os.environ.get(COMPILED_ENV, "1") != "0"
+
+
+class CompiledModel:
+    """Duck-types ``RoleModel`` for prediction: ``predict_proba``, ``predict`` and ``thresholds_``."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.arrays = arrays
+        self.thresholds_ = arrays["thresholds"]
+        self.drop_stopwords = bool(arrays["drop_stopwords"])
+        self.blocks = []
+        offset = 0
+        for name in ("word", "char"):
+            terms = arrays[f"{name}_terms"].tolist()
+            vocab = dict(zip(terms, range(offset, offset + len(terms))))
+            self.blocks.append((name, vocab, tuple(int(n) for n in arrays[f"{name}_ngram_range"]),
+                                bool(arrays[f"{name}_sublinear"])))
+            offset += len(terms)
+        self.idf = np.concatenate([arrays["word_idf"], arrays["char_idf"]]).astype(np.float32)
+        self.coef, self.intercept = arrays["coef"], arrays["intercept"]
+
+    @staticmethod
+    def _ngrams(tokens, lo: int, hi: int, join) -> list:
+        out = list(tokens) if lo == 1 else []
+        for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+            out.extend(join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return out
+
+    def _features(self, text: str, words: str) -> tuple[list[int], list[int], list[int]]:
+        """(column, count, block) of every feature of one unit, blocks in order, columns sorted in a block."""
+        cols, counts, blocks = [], [], []
+        for b, (name, vocab, (lo, hi), _) in enumerate(self.blocks):
+            if name == "word":
+                grams = self._ngrams(words.split(" "), lo, hi, " ".join)
+            else:
+                chars = _WHITE_SPACES.sub(" ", text)
+                grams = self._ngrams(chars, lo, hi, "".join)
+            found: dict[int, int] = {}
+            for gram in grams:
+                j = vocab.get(gram)
+                if j is not None:
+                    found[j] = found.get(j, 0) + 1
+            for j in sorted(found):
+                cols.append(j)
+                counts.append(found[j])
+                blocks.append(b)
+        return cols, counts, blocks
+
+    def predict_proba(self, X) -> np.ndarray:
+        units = as_units(X)
+        drop = stopwords() if self.drop_stopwords else frozenset()
+        cache: dict[str, tuple] = {}  # speeches repeat units
+        rows, cols, counts, blocks = [], [], [], []
+        for i, unit in enumerate(units):
+            text = normalize_text(unit["text"])
+            if text not in cache:
+                cache[text] = self._features(text, " ".join(w for w in segment(text) if w not in drop))
+            c, n, b = cache[text]
+            rows.extend([i] * len(c))
+            cols.extend(c)
+            counts.extend(n)
+            blocks.extend(b)
+        rows, cols, blocks = np.array(rows, np.int64), np.array(cols, np.int64), np.array(blocks, np.int64)
+        # The arithmetic of scikit-learn's TfidfVectorizer in float32, then its l2 row norm per block.
+        values = np.array(counts, np.float32)
+        for b, (*_, sublinear) in enumerate(self.blocks):
+            if sublinear:
+                mask = blocks == b
+                values[mask] = np.log(values[mask]) + np.float32(1.0)
+        values *= self.idf[cols]
+        squares = (values * values).astype(np.float64)
+        key = rows * len(self.blocks) + blocks
+        norms = np.sqrt(np.bincount(key, weights=squares, minlength=len(units) * len(self.blocks)))
+        values = (values / norms[key]).astype(np.float32).astype(np.float64)
+        # Decision function, summed in the order of scikit-learn's sparse product, then the logistic.
+        decision = np.column_stack([np.bincount(rows, weights=values * self.coef[cols, r], minlength=len(units))
+                                    for r in range(self.coef.shape[1])]) + self.intercept
+        return 1.0 / (1.0 + np.exp(-decision))
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
+
+
+def builder_fingerprint() -> str:
+    """sha256 of the feature builder's source: a changed builder voids every cached copy."""
+    origin = importlib.util.find_spec("features._builder").origin
+    return hashlib.sha256(Path(origin).read_bytes()).hexdigest()
+
+
+def _cache_path(meta: dict) -> Path:
+    from govspeech._cache import cache_dir
+
+    key = f"{meta['sha256'][:32]}-{builder_fingerprint()[:16]}-v{COMPILED_FORMAT}"
+    return cache_dir("compiled") / f"{key}.npz"
+
+
+def _unsupported(model) -> str | None:
+    """Why ``model`` cannot be copied exactly, or None."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from features._builder import UnitFeatures, _split_words
+
+    features = getattr(model, "features_", None)
+    if type(features) is not UnitFeatures or set(features.get_params()) != _FEATURE_PARAMS:
+        return "feature builder with other parameters"
+    if any(getattr(features, p) for p in _OFF_BLOCKS):
+        return "context blocks are on"
+    fitted = {k for k in vars(features) if k.endswith("_vectorizer_")}
+    if fitted != {"word_vectorizer_", "char_vectorizer_"}:
+        return f"vectorizers {sorted(fitted)}"
+    common = {"lowercase": False, "preprocessor": None, "strip_accents": None, "stop_words": None, "binary": False,
+              "norm": "l2", "use_idf": True, "input": "content", "dtype": np.float32}
+    expected = {"word_vectorizer_": {**common, "analyzer": "word", "tokenizer": _split_words},
+                "char_vectorizer_": {**common, "analyzer": "char"}}
+    for attr, params in expected.items():
+        vectorizer = getattr(features, attr)
+        got = vectorizer.get_params()
+        if type(vectorizer) is not TfidfVectorizer or any(got[k] != v for k, v in params.items()):
+            return f"{attr} with other settings"
+    n_features = sum(len(getattr(features, a).vocabulary_) for a in expected)
+    for est in model.estimators_:
+        if type(est) is not LogisticRegression or est.coef_.shape != (1, n_features) or list(est.classes_) != [0, 1]:
+            return "classifiers other than binary logistic regression"
+    return None
+
+
+def compile_model(model, probe_units=()) -> CompiledModel | None:
+    """An exact scikit-learn-free copy of ``model``, or None when it cannot be made or checked."""
+    if _unsupported(model) is not None:
+        return None
+    features = model.features_
+    arrays = {"thresholds": np.asarray(model.thresholds_, np.float64),
+              "drop_stopwords": np.array(bool(features.drop_stopwords)),
+              "coef": np.column_stack([est.coef_[0] for est in model.estimators_]).astype(np.float64),
+              "intercept": np.array([est.intercept_[0] for est in model.estimators_], np.float64)}
+    for name in ("word", "char"):
+        vectorizer = getattr(features, f"{name}_vectorizer_")
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        arrays |= {f"{name}_terms": np.array(terms, dtype=str), f"{name}_idf": vectorizer.idf_,
+                   f"{name}_ngram_range": np.array(vectorizer.ngram_range),
+                   f"{name}_sublinear": np.array(bool(vectorizer.sublinear_tf))}
+    compiled = CompiledModel(arrays)
+    rng = np.random.default_rng(0)  # probe units from the model's own words, so most features are exercised
+    words = arrays["word_terms"][rng.choice(len(arrays["word_terms"]), size=(64, 12))]
+    probe = [*_PROBE, *("".join(row) + "。" for row in words), *probe_units]
+    expected, got = model.predict_proba(probe), compiled.predict_proba(probe)
+    if got.shape != expected.shape or not np.allclose(got, expected, rtol=0, atol=TOLERANCE):
+        return None
+    return compiled
+
+
+def save_compiled(compiled: CompiledModel, meta: dict) -> None:
+    """Cache the copy atomically; a cache that cannot be written only costs speed."""
+    import io
+
+    from trainer._atomic import atomic_write_bytes
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **compiled.arrays)
+    try:
+        atomic_write_bytes(_cache_path(meta), buffer.getvalue())
+    except OSError:
+        pass  # read-only cache folder: label through scikit-learn next time too
+
+
+def load_compiled(meta: dict) -> CompiledModel | None:
+    """The cached copy of the model ``meta`` vouches for, or None."""
+    if not enabled():
+        return None
+    try:
+        path = _cache_path(meta)
+        with np.load(path, allow_pickle=False) as data:
+            return CompiledModel({k: data[k] for k in data.files})
+    except (OSError, KeyError, ValueError):  # absent, unreadable or from another format: rebuild
+        return None
+
+
+def fast_or_full(model_dir: Path, *, compiled: bool) -> tuple[object, dict]:
+    """(model, meta): the cached copy when there is one, else the model itself (copied for next time)."""
+    from trainer._persist import checked_artifact, load_model
+
+    if compiled and enabled():
+        _, meta = checked_artifact(model_dir)  # the same checks as a full load: hash, format, segmenter, versions
+        fast = load_compiled(meta)
+        if fast is not None:
+            return fast, meta
+    model, meta = load_model(model_dir)
+    if compiled and enabled():
+        fast = compile_model(model)
+        if fast is not None:
+            save_compiled(fast, meta)
+            return fast, meta
+    return model, meta
