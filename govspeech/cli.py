@@ -49,7 +49,7 @@ def cmd_agreement(args) -> int:
 def cmd_train(args) -> int:
     from trainer import train
 
-    result = train(args.config, args.out, corpus_path=args.corpus, overrides=_overrides(args.set))
+    result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set))
     for name, scores in result.meta["scores"].items():
         print(f"{name + ':':<11} macro-F1 {scores['macro_f1']:.3f}  "
               + "  ".join(f"{r} {v['f1']:.3f}" for r, v in scores["per_role"].items()))
@@ -59,15 +59,22 @@ def cmd_train(args) -> int:
     return EXIT_OK
 
 
-def _overrides(items: list[str]) -> dict[str, object]:
-    pairs = dict(item.split("=", 1) for item in items)
-    return {key: json.loads(value) for key, value in pairs.items()}
+def _override(item: str) -> tuple[str, object]:
+    """One ``--set KEY=JSON``; argparse turns the error into a usage message (exit 2)."""
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"KEY=JSON expected, got {item!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        raise argparse.ArgumentTypeError(
+            f"{item!r}: the value is not JSON; quote strings, e.g. {key}='\"{value}\"'") from None
 
 
 def cmd_cv(args) -> int:
     from trainer import cross_validate
 
-    result = cross_validate(args.config, corpus_path=args.corpus, overrides=_overrides(args.set))
+    result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
     print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  ({result['n_splits']} folds by speech)")
@@ -129,7 +136,7 @@ def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     """What train and cv share: the config, the corpus, and overrides of the config."""
     p.add_argument("--config", required=True)
     p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", type=_override,
                    help="override a config value, e.g. --set model.C=2.0")
 
 
