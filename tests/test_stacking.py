@@ -100,3 +100,27 @@ def test_synthetic_units_are_trained_on_and_never_predicted(corpus, tmp_path):
     assert "鑫" in model.features_.char_vectorizer_.vocabulary_  # seen only in the synthetic unit
     proba, folds = out_of_fold_proba(make, real, 2, synthetic=synthetic)
     assert proba.shape == (len(real), len(ROLES))
+
+
+def test_a_synthetic_line_must_be_one_unit(tmp_path):
+    two = {**SYNTHETIC[0], "text": "全年引进项目不少于20个。有的部门工作不力。"}
+    with pytest.raises(CorpusError, match="not exactly one unit"):
+        load_synthetic(_write(tmp_path / "two.jsonl", [two]))
+
+
+def test_synthetic_card_matches_the_file(root):
+    import re
+
+    from trainer import agreement, load_pass, read_config
+
+    files = read_config(root / "configs" / "default.toml")["synthetic"]["files"]
+    units = [u for f in files for u in load_synthetic(root / f)]
+    card = (root / "data/synthetic/README.md").read_text(encoding="utf-8")
+    speeches = len({u.doc_id for u in units})
+    assert f"**{speeches} speeches, {len(units):,} units**" in card
+    for role in (*ROLES, "none"):
+        count = sum((role in u.labels) if role != "none" else not u.labels for u in units)
+        assert re.search(rf"\|\s*{role}\s*\|\s*{count:,}\s*\|", card), role
+    figures = agreement(load_pass(root / files[0]), load_pass(root / "data/synthetic/second_pass.jsonl"))
+    for role, v in figures["per_role"].items():
+        assert re.search(rf"\|\s*{role}\s*\|\s*{v['kappa']:.3f}\s*\|\s*{v['f1']:.3f}\s*\|", card), role

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from features import ROLES
+from features import ROLES, split_units
 
 __all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "load_synthetic", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
 
@@ -116,6 +116,9 @@ def load_synthetic(path: str | Path) -> list[CorpusUnit]:
                               "they are for training only")
         if unit.extra.get("synthetic") is not True:
             raise CorpusError(f"{where}: 'synthetic': true expected; real units belong in the corpus file")
+        if split_units(unit.text) != [unit.text]:
+            raise CorpusError(f"{where}: the text is not exactly one unit (LABELS.md's unit rule cuts it into "
+                              f"{len(split_units(unit.text))}); write one unit a line")
     return units
 
 

@@ -24,7 +24,7 @@ from trainer._metrics import role_scores
 from trainer._thresholds import best_thresholds
 from trainer._train import _load, _synthetic, build_model, threshold_grid
 
-__all__ = ["ablation", "error_analysis", "learning_curve", "unit_kind", "UNIT_KINDS"]
+__all__ = ["ablation", "error_analysis", "learning_curve", "synthetic_curve", "unit_kind", "UNIT_KINDS"]
 
 UNIT_KINDS = ("heading", "enumerated item", "figure line", "closing call", "report of past work", "other sentence")
 _FIGURE = re.compile(r"\d+(\.\d+)?")
@@ -95,10 +95,36 @@ def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, w
                 proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
                 folds[held_idx] = k
             results.append(cv_scores(units, proba, folds, threshold_grid(config)))
-        rows.append({"speech_groups": n, "repeats": repeats,
-                     "macro_f1": float(np.mean([r["macro_f1"] for r in results])),
-                     "per_role": {r: float(np.mean([res["per_role"][r]["f1"] for res in results])) for r in ROLES}})
+        rows.append(_curve_row("speech_groups", n, results))
     return rows
+
+
+def synthetic_curve(config_path: str | Path, *, sizes: list[int], repeats: int,
+                    corpus_path: str | Path | None = None) -> list[dict]:
+    """Grouped-CV scores when training uses only ``n`` of the synthetic speeches (seeded draws)."""
+    config, _, units = _load(config_path, corpus_path, None)
+    units = by_split(units, "train", "dev")
+    synthetic = _synthetic(config)
+    speeches = list(dict.fromkeys(u.doc_id for u in synthetic["synthetic"]))
+    rng = np.random.default_rng(config["seed"])
+    rows = []
+    for n in sizes:
+        results = []
+        for _ in range(repeats if 0 < n < len(speeches) else 1):
+            chosen = set(rng.choice(speeches, size=min(n, len(speeches)), replace=False)) if n else set()
+            part = [u for u in synthetic["synthetic"] if u.doc_id in chosen]
+            proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
+                                             config["thresholds"]["cv_folds"], synthetic=part,
+                                             synthetic_weight=synthetic["synthetic_weight"])
+            results.append(cv_scores(units, proba, folds, threshold_grid(config)))
+        rows.append(_curve_row("synthetic_speeches", n, results))
+    return rows
+
+
+def _curve_row(key: str, n: int, results: list[dict]) -> dict:
+    return {key: n, "repeats": len(results),
+            "macro_f1": float(np.mean([r["macro_f1"] for r in results])),
+            "per_role": {r: float(np.mean([res["per_role"][r]["f1"] for res in results])) for r in ROLES}}
 
 
 def error_analysis(config_path: str | Path, *, examples: int = 8, corpus_path: str | Path | None = None) -> dict:

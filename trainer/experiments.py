@@ -12,7 +12,7 @@ import sys
 
 from features import ROLES
 from trainer._atomic import atomic_write_text
-from trainer._experiments import ablation, error_analysis, learning_curve
+from trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
 
 
 def _row(name: str, macro: str, per_role: dict) -> str:
@@ -32,9 +32,9 @@ def ablation_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def curve_table(rows: list[dict], label: str) -> str:
-    lines = _header(f"real speech groups per fold ({label})")
-    lines += [_row(str(r["speech_groups"]), f"{r['macro_f1']:.3f}", r["per_role"]) for r in rows]
+def curve_table(rows: list[dict], key: str, label: str) -> str:
+    lines = _header(label)
+    lines += [_row(str(r[key]), f"{r['macro_f1']:.3f}", r["per_role"]) for r in rows]
     return "\n".join(lines)
 
 
@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=("ablation", "curve", "errors"))
     parser.add_argument("--config", required=True)
     parser.add_argument("--variants", default="configs/ablation.toml", help="ablation: the variants file")
-    parser.add_argument("--sizes", default="2,4,6,8,100", help="curve: speech groups per fold, comma-separated")
+    parser.add_argument("--sizes", default="1,2,4,6", help="curve: real speech groups per fold, comma-separated")
+    parser.add_argument("--synthetic-sizes", default="0,8,16,32,64",
+                        help="curve: synthetic speeches added to training, comma-separated")
     parser.add_argument("--repeats", type=int, default=2, help="curve: draws per size")
     parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args(argv)
@@ -69,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         text = ablation_table(raw)
     elif args.what == "curve":
         sizes = [int(s) for s in args.sizes.split(",")]
-        raw = {label: learning_curve(args.config, sizes=sizes, repeats=args.repeats, with_synthetic=flag)
-               for label, flag in (("with synthetic", True), ("real only", False))}
-        text = "\n\n".join(curve_table(rows, label) for label, rows in raw.items())
+        raw = {"real": learning_curve(args.config, sizes=sizes, repeats=args.repeats),
+               "synthetic": synthetic_curve(args.config, sizes=[int(s) for s in args.synthetic_sizes.split(",")],
+                                            repeats=args.repeats)}
+        text = "\n\n".join([curve_table(raw["real"], "speech_groups", "real speech groups per fold"),
+                             curve_table(raw["synthetic"], "synthetic_speeches", "synthetic speeches")])
     else:
         raw = error_analysis(args.config)
         text = errors_report(raw)
