@@ -10,7 +10,7 @@ from features._linejoin import continues_previous
 from features._normalize import normalize_text
 from features._roles import ROLES
 from features._segment import SEGMENTER, segment
-from features._speeches import Speech, split_speeches
+from features._speeches import Speech, iter_speeches, split_speeches
 from features._units import split_units
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "decode_blocks",
     "detect_encoding",
     "is_heading",
+    "iter_speeches",
     "limits",
     "normalize_text",
     "segment",
