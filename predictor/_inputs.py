@@ -88,7 +88,7 @@ def _open(path: Path, name: str, max_bytes: int | None):
     try:
         size = path.stat().st_size
         if max_bytes and size > max_bytes:
-            raise InputError(f"{name}: {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit for one "
+            raise InputError(f"{name}: {size / 2**20:.2f} MB, over the {max_bytes / 2**20:g} MB limit for one "
                              "file; split it, or pass --max-file-mb 0 to label it anyway (streamed)", kind=TOO_LARGE)
         return path.open("rb")
     except FileNotFoundError:
