@@ -69,6 +69,19 @@ def _overrides(items: list[str]) -> dict[str, object]:
     return {key: json.loads(value) for key, value in pairs.items()}
 
 
+def cmd_debris(args) -> int:
+    from features import debris_scores
+    from trainer import load_corpus
+
+    result = debris_scores(load_corpus(args.data))
+    print(f"debris units {result['debris']} of {result['n_units']}, flagged {result['flagged']}: "
+          f"precision {result['precision']:.3f}  recall {result['recall']:.3f}")
+    for label, units in (("missed", result["missed"]), ("wrongly flagged", result["wrongly_flagged"])):
+        for doc_id, sent_id, text in units:
+            print(f"{label}: {doc_id}:{sent_id}  {text}")
+    return EXIT_OK
+
+
 def cmd_cv(args) -> int:
     from trainer import cross_validate
 
@@ -220,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default="configs/corpus.toml")
     p.add_argument("--out", default="data/corpus.jsonl")
     p.set_defaults(run=cmd_corpus)
+
+    p = verbs.add_parser("debris", help="precision and recall of the web-debris remover on a corpus's debris flags")
+    p.add_argument("--data", default="data/corpus.jsonl", help="JSONL in the corpus format with `debris` flags")
+    p.set_defaults(run=cmd_debris)
 
     p = verbs.add_parser("agreement", help="agreement between two annotation passes")
     p.add_argument("--first", default="data/annotation/pass_a.jsonl")

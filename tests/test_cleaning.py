@@ -105,3 +105,11 @@ def test_debris_units_read_by_no_sentence(raw):
 def test_an_overlong_unit_is_cut_for_features_only():
     speech = clean_speech("要" * 20_000, max_feature_chars=100)
     assert speech.texts == ["要" * 20_000] and speech.sentences == ["要" * 100] and speech.cut == {0: 20_000}
+
+
+def test_the_debris_verb_reports_the_figures_of_docs(root, capsys):
+    from govspeech.cli import main
+
+    assert main(["debris", "--data", str(root / "data/corpus.jsonl")]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line in (root / "docs/cleaning.md").read_text(encoding="utf-8")
