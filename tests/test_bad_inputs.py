@@ -200,3 +200,31 @@ def test_a_huge_speech_is_labelled_in_chunks_whose_ids_continue(tmp_path, monkey
     chunks = list(iter_speeches(lines, max_chars=500))
     assert len(chunks) > 3 and "".join(t for t, _ in chunks) == "".join(lines)
     assert [c for _, c in chunks] == [False] + [True] * (len(chunks) - 1)
+
+
+def test_a_killed_run_leaves_no_output_and_resume_finishes_it(root, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    page = next((root / "data/raw").glob("001_*.txt"))
+    files = [tmp_path / f"p{i:02d}.txt" for i in range(40)]
+    for path in files:
+        path.write_bytes(page.read_bytes())
+    out = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    command = [sys.executable, "-m", "govspeech.cli", "label", *map(str, files), "--format", "jsonl", "--out", str(out)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (partial.exists() and partial.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    if process.returncode == 0:  # finished before the signal: nothing to resume
+        pytest.skip("the run ended before it could be killed")
+    assert process.returncode == 130 and "--resume" in err and "Traceback" not in err and not out.exists()
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["doc_id"] for r in rows] == [str(p) for p in files for _ in range(46)]
