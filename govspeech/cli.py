@@ -1,18 +1,23 @@
 """The `govspeech` command: thin verbs over the package's plain functions.
 
-Exit codes: 0 all done; 1 some inputs failed (the rest were labelled);
-2 usage error; 3 a model, config or corpus that cannot be used.
+Exit codes (README "Exit codes"): 0 all done; 1 inputs failed for several
+reasons (the rest were labelled); 2 usage error; 3 a model, config or corpus
+that cannot be used; 4 the output cannot be written; 10-15 every failed
+input failed for one reason (missing, directory, empty, not text, too large,
+unreadable); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import signal
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+# When every failed input failed for the same reason (predictor._inputs kinds).
+EXIT_INPUT = {"missing": 10, "directory": 11, "empty": 12, "not text": 13, "too large": 14, "unreadable": 15}
 
 
 def _write_json(path: str, payload: dict) -> None:
@@ -71,6 +76,19 @@ def _override(item: str) -> tuple[str, object]:
             f"{item!r}: the value is not JSON; quote strings, e.g. {key}='\"{value}\"'") from None
 
 
+def cmd_debris(args) -> int:
+    from features import debris_scores
+    from trainer import load_corpus
+
+    result = debris_scores(load_corpus(args.data))
+    print(f"debris units {result['debris']} of {result['n_units']}, flagged {result['flagged']}: "
+          f"precision {result['precision']:.3f}  recall {result['recall']:.3f}")
+    for label, units in (("missed", result["missed"]), ("wrongly flagged", result["wrongly_flagged"])):
+        for doc_id, sent_id, text in units:
+            print(f"{label}: {doc_id}:{sent_id}  {text}")
+    return EXIT_OK
+
+
 def cmd_cv(args) -> int:
     from trainer import cross_validate
 
@@ -99,37 +117,77 @@ def cmd_evaluate(args) -> int:
 
 def cmd_label(args) -> int:
     import predictor
+    from features import limits
 
+    if args.resume and not args.out:
+        print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
+        return EXIT_USAGE
     labeller = predictor.load(args.model)
-    sink = open(args.out + ".partial", "w", encoding="utf-8") if args.out else sys.stdout
-    ok = failed = 0
-    header = args.format == "csv"  # one header row, before the first speech written
+    max_mb = limits()["input"]["max_file_mb"] if args.max_file_mb is None else args.max_file_mb
+    try:
+        sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
+    except OSError as err:
+        print(f"govspeech: cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
+              "writable", file=sys.stderr)
+        return EXIT_OUTPUT
+    signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
+    ok, skipped, failures, mark = 0, 0, [], sink.mark()
     try:
         for name in args.inputs:
+            if sink.already_labelled("stdin" if name == "-" else name):
+                skipped += 1
+                continue
+            mark = sink.mark()
             try:
-                notes: list[str] = []
-                text = sys.stdin.read() if name == "-" else predictor.read_speech_file(name, notes)
-                for note in notes:
-                    print(f"govspeech: warning: {note}", file=sys.stderr)
-                doc_name = "stdin" if name == "-" else name
-                if not text.strip():
-                    raise predictor.InputError(f"{doc_name}: empty input; nothing to label")
-                for doc_id, speech in predictor.speeches_of(doc_name, text):
-                    sink.write(predictor.render(doc_id, labeller.label(speech), args.format, labeller.roles,
-                                                header=header))
-                    header = False
+                _label_one(name, labeller, sink, args, max_bytes=int(max_mb * 2**20) or None)
+                sink.commit()
                 ok += 1
             except predictor.InputError as err:
+                sink.rollback(mark)  # nothing of a failed input stays in the output
                 print(f"govspeech: {err}", file=sys.stderr)
-                failed += 1
-    finally:
-        if args.out:
-            sink.close()
-    if args.out:  # complete and closed: the rename makes it appear whole
-        os.replace(args.out + ".partial", args.out)
-    if len(args.inputs) > 1 or failed:
-        print(f"govspeech: {ok} file(s) labelled, {failed} failed", file=sys.stderr)
-    return EXIT_INPUT_FAILED if failed else EXIT_OK
+                failures.append(err.kind)
+    except KeyboardInterrupt:
+        sink.rollback(mark)
+        sink.abandon()
+        resume = "; run again with --resume to go on" if args.out else ""
+        print(f"govspeech: interrupted after {ok} file(s){resume}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    sink.finish()
+    if len(args.inputs) > 1 or failures or skipped:
+        print(f"govspeech: {ok} ok, {len(failures)} failed" + (f", {skipped} already labelled" if skipped else ""),
+              file=sys.stderr)
+    if not failures:
+        return EXIT_OK
+    return EXIT_INPUT[failures[0]] if len(set(failures)) == 1 else EXIT_INPUT_FAILED
+
+
+def _label_one(name: str, labeller, sink, args, *, max_bytes: int | None) -> None:
+    """Label one input into the sink, speech by speech; warnings go to standard error."""
+    import dataclasses
+
+    import predictor
+
+    info = predictor.FileInfo()
+    doc_name = "stdin" if name == "-" else name
+    speeches = 0
+    for speech in predictor.read_speeches(name, name=doc_name, max_bytes=max_bytes, info=info):
+        if speeches == 0 and args.verbose:
+            print(f"govspeech: {doc_name}: encoding {info.encoding}", file=sys.stderr)
+        notes: list[str] = []
+        units = [dataclasses.replace(u, sent_id=u.sent_id + speech.first_sent_id)
+                 for u in labeller.label(speech.text, notes=notes)]
+        for note in notes:
+            print(f"govspeech: warning: {speech.doc_id}: {note}", file=sys.stderr)
+        sink.write(predictor.render(speech.doc_id, units, args.format, labeller.roles, header=sink.needs_header))
+        speeches += 1
+    if info.bad.count:
+        print(f"govspeech: warning: {predictor.bad_bytes_note(doc_name, info)}", file=sys.stderr)
+    if args.verbose:
+        print(f"govspeech: {doc_name}: {speeches} speech(es) labelled", file=sys.stderr)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _add_training_arguments(p: argparse.ArgumentParser) -> None:
@@ -152,6 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model directory (default: the shipped model)")
     p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
+    p.add_argument("--resume", action="store_true",
+                   help="with --out: keep what an interrupted (or finished) run wrote and skip its inputs")
+    p.add_argument("--max-file-mb", type=float, metavar="MB",
+                   help="refuse larger files (default: features/data/cleaning.toml; 0 = no limit)")
+    p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
 
     p = verbs.add_parser("train", help="train a model from a config")
@@ -178,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/corpus.jsonl")
     p.set_defaults(run=cmd_corpus)
 
+    p = verbs.add_parser("debris", help="precision and recall of the web-debris remover on a corpus's debris flags")
+    p.add_argument("--data", default="data/corpus.jsonl", help="JSONL in the corpus format with `debris` flags")
+    p.set_defaults(run=cmd_debris)
+
     p = verbs.add_parser("agreement", help="agreement between two annotation passes")
     p.add_argument("--first", default="data/annotation/pass_a.jsonl")
     p.add_argument("--second", default="data/annotation/pass_b.jsonl")
@@ -201,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT_FAILED
     except KeyboardInterrupt:
         print("govspeech: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def test_a_bad_file_fails_alone(speech_file, tmp_path, mini_model):
     assert result.returncode == 1
     assert f"{empty}: empty file" in result.stderr
     assert "missing.txt: no such file" in result.stderr
-    assert "1 file(s) labelled, 2 failed" in result.stderr
+    assert "1 ok, 2 failed" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(out.read_text().splitlines()) == 4
 
