@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from features._cues import cue_matrix
 from features._context import as_units, enclosing_headings, position_matrix, speech_spans
 from features._normalize import normalize_text
 from features._segment import segment, stopwords
 
 __all__ = ["UnitFeatures"]
+
+# Figures differ in every speech; as character n-grams only their shape generalises.
+_DIGITS = re.compile(r"\d")
 
 
 def _split_words(joined: str) -> list[str]:
@@ -23,8 +29,9 @@ class UnitFeatures(TransformerMixin, BaseEstimator):
     """Turn the units of speeches into a sparse feature matrix.
 
     Blocks, each switched by a parameter: word n-gram TF-IDF over jieba words,
-    character n-gram TF-IDF, and context — the enclosing heading's words, the
-    neighbouring units' words, and the unit's position in its speech.
+    character n-gram TF-IDF (digits optionally folded to 0), context — the
+    enclosing heading's words, the neighbouring units' words, the unit's
+    position in its speech — and per-role cue-lexicon counts.
 
     ``X`` is a list of units: strings (one speech, in order) or mappings with
     ``text`` and ``doc_id``; units of one speech must be consecutive and in order.
@@ -43,6 +50,8 @@ class UnitFeatures(TransformerMixin, BaseEstimator):
         neighbour_weight=0.5,
         heading_weight=0.0,
         position_weight=0.0,
+        cue_weight=0.0,
+        digits_as_zero=False,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -54,6 +63,8 @@ class UnitFeatures(TransformerMixin, BaseEstimator):
         self.neighbour_weight = neighbour_weight
         self.heading_weight = heading_weight
         self.position_weight = position_weight
+        self.cue_weight = cue_weight
+        self.digits_as_zero = digits_as_zero
 
     def _tfidf(self, **params) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -110,11 +121,14 @@ class UnitFeatures(TransformerMixin, BaseEstimator):
         def tfidf(vectorizer, docs):
             return vectorizer.fit_transform(docs) if fit else vectorizer.transform(docs)
 
-        blocks = [tfidf(self.word_vectorizer_, words), tfidf(self.char_vectorizer_, texts)]
+        chars = [_DIGITS.sub("0", t) for t in texts] if self.digits_as_zero else texts
+        blocks = [tfidf(self.word_vectorizer_, words), tfidf(self.char_vectorizer_, chars)]
         if self.neighbour_window:
             blocks.append(self.neighbour_weight * tfidf(self.neighbour_vectorizer_, self._neighbours(words, spans)))
         if self.heading_weight:
             blocks.append(self.heading_weight * tfidf(self.heading_vectorizer_, enclosing_headings(texts, spans)))
         if self.position_weight:
             blocks.append(sp.csr_matrix(self.position_weight * position_matrix(texts, spans), dtype=np.float32))
+        if self.cue_weight:
+            blocks.append(sp.csr_matrix(self.cue_weight * cue_matrix(texts)))
         return sp.hstack(blocks, format="csr")

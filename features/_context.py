@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["as_units", "speech_spans", "is_heading", "enclosing_headings", "position_matrix"]
+__all__ = ["as_units", "speech_spans", "is_enumerated", "is_heading", "enclosing_headings", "position_matrix"]
 
 _HEADING_MAX_CHARS = 40
 _ENUMERATOR = re.compile(
@@ -48,6 +48,11 @@ def speech_spans(doc_ids: Sequence) -> list[tuple[int, int]]:
             spans.append((start, i))
             start = i
     return spans
+
+
+def is_enumerated(text: str) -> bool:
+    """Starts with an enumerator: 一、 (一) 1. 第一, 一是 一要 …"""
+    return bool(_ENUMERATOR.match(text))
 
 
 def is_heading(text: str) -> bool:

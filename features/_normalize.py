@@ -11,8 +11,11 @@ import re
 __all__ = ["normalize_text"]
 
 # A pinyin reading in parentheses right after a Han character: 務(wù), 區(qū).
-# Tone-marked or plain latin letters only, so (市), (2009), (一) stay.
-_RUBY = re.compile(r"(?<=[\u3400-\u9fff])\(\s*[a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]{1,7}\s*\)")
+# One lower-case syllable (initial, vowels, -n/-ng/-r), two letters at least
+# or tone-marked, so (市), (2009), (一), (WTO), (Xihu) and (a) stay.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE = rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv{_TONED}]{{1,3}}(?:ng|n|r)?"
+_RUBY = re.compile(rf"(?<=[\u3400-\u9fff])\(\s*(?=[a-zü]{{2}}|[^)]*[{_TONED}]){_SYLLABLE}\s*\)")
 # Characters lost in transit: U+FFFD and runs of "?" next to Han text or alone.
 _LOST = re.compile(r"\ufffd+|\?{2,}|(?<=[\u3400-\u9fff])\?(?=[\u3400-\u9fff])")
 

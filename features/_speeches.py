@@ -4,9 +4,10 @@ fresh salutation (``同志们:``) that follows a title line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Speech", "split_speeches"]
+__all__ = ["Speech", "iter_speeches", "split_speeches"]
 
 _PIECE_HEADING = re.compile(r"^\s*篇\s*(\d+)\s*[::]")
 _SALUTATION = re.compile(r"^\s*(同志们|各位(老)?领导[^::]{0,20}|女士们[^::]{0,10})[::]\s*[??\s]*$")
@@ -89,3 +90,41 @@ def split_speeches(text: str) -> list[Speech]:
     first = speeches[0]
     speeches[0] = Speech(first.number, first.part, "".join(header) + first.text)
     return speeches
+
+
+def iter_speeches(lines: Iterable[str], *, max_chars: int) -> Iterator[tuple[str, bool]]:
+    """The speeches of ``split_speeches``, from lines read one by one (ends kept): ``(text, continued)``.
+
+    A piece is cut when the next ``篇N:`` heading arrives, so a page is never
+    held whole. A buffer past ``max_chars`` (a page without headings, one huge
+    speech) gives out its finished speeches; a speech still longer is given
+    out in line-aligned chunks, each after the first marked ``continued``.
+    """
+    buffer: list[str] = []
+    size, has_heading, started, continued = 0, False, False, False
+    for line in lines:
+        if _PIECE_HEADING.match(line):
+            if buffer and (has_heading or started):
+                yield from _pieces(buffer, continued)
+                buffer, size, started, continued = [], 0, True, False
+            has_heading = True
+        buffer.append(line)
+        size += len(line)
+        if size > max_chars:
+            *done, last = split_speeches("".join(buffer))
+            for i, speech in enumerate(done):
+                yield speech.text, continued and i == 0
+            continued = continued and not done
+            if len(last.text) > max_chars:
+                yield last.text, continued
+                buffer, size, continued = [], 0, True
+            else:
+                buffer, size = last.text.splitlines(keepends=True), len(last.text)
+            started, has_heading = True, False
+    if buffer:
+        yield from _pieces(buffer, continued)
+
+
+def _pieces(buffer: list[str], continued: bool) -> Iterator[tuple[str, bool]]:
+    for i, speech in enumerate(split_speeches("".join(buffer))):
+        yield speech.text, continued and i == 0

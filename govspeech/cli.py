@@ -1,18 +1,24 @@
 """The `govspeech` command: thin verbs over the package's plain functions.
 
-Exit codes: 0 all done; 1 some inputs failed (the rest were labelled);
-2 usage error; 3 a model, config or corpus that cannot be used.
+Exit codes (README "Exit codes"): 0 all done; 1 inputs failed for several
+reasons (the rest were labelled); 2 usage error; 3 a model, config or corpus
+that cannot be used; 4 the output cannot be written; 10-16 every failed
+input failed for one reason (missing, directory, empty, not text, too large,
+unreadable, bad JSONL record); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import signal
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+# When every failed input failed for the same reason (predictor._inputs kinds).
+EXIT_INPUT = {"missing": 10, "directory": 11, "empty": 12, "not text": 13, "too large": 14, "unreadable": 15,
+              "bad record": 16}
 
 
 def _write_json(path: str, payload: dict) -> None:
@@ -49,7 +55,7 @@ def cmd_agreement(args) -> int:
 def cmd_train(args) -> int:
     from trainer import train
 
-    result = train(args.config, args.out, corpus_path=args.corpus, overrides=_overrides(args.set))
+    result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set))
     for name, scores in result.meta["scores"].items():
         print(f"{name + ':':<11} macro-F1 {scores['macro_f1']:.3f}  "
               + "  ".join(f"{r} {v['f1']:.3f}" for r, v in scores["per_role"].items()))
@@ -59,15 +65,35 @@ def cmd_train(args) -> int:
     return EXIT_OK
 
 
-def _overrides(items: list[str]) -> dict[str, object]:
-    pairs = dict(item.split("=", 1) for item in items)
-    return {key: json.loads(value) for key, value in pairs.items()}
+def _override(item: str) -> tuple[str, object]:
+    """One ``--set KEY=JSON``; argparse turns the error into a usage message (exit 2)."""
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"KEY=JSON expected, got {item!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        raise argparse.ArgumentTypeError(
+            f"{item!r}: the value is not JSON; quote strings, e.g. {key}='\"{value}\"'") from None
+
+
+def cmd_debris(args) -> int:
+    from features import debris_scores
+    from trainer import load_corpus
+
+    result = debris_scores(load_corpus(args.data))
+    print(f"debris units {result['debris']} of {result['n_units']}, flagged {result['flagged']}: "
+          f"precision {result['precision']:.3f}  recall {result['recall']:.3f}")
+    for label, units in (("missed", result["missed"]), ("wrongly flagged", result["wrongly_flagged"])):
+        for doc_id, sent_id, text in units:
+            print(f"{label}: {doc_id}:{sent_id}  {text}")
+    return EXIT_OK
 
 
 def cmd_cv(args) -> int:
     from trainer import cross_validate
 
-    result = cross_validate(args.config, corpus_path=args.corpus, overrides=_overrides(args.set))
+    result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
     print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  ({result['n_splits']} folds by speech)")
@@ -92,42 +118,33 @@ def cmd_evaluate(args) -> int:
 
 def cmd_label(args) -> int:
     import predictor
-    from predictor._batch import Done, Failure, iter_speeches
-    from predictor._parallel import Rendered, label_stream
-    from predictor._progress import progress_bar
+    from features import limits
+    from predictor._pipeline import label_inputs
 
+    if args.resume and not args.out:
+        print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
+        return EXIT_USAGE
     labeller = predictor.load(args.model)
-    items = iter_speeches(args.inputs, glob=args.glob, input_format=args.input_format)
-    results = label_stream(items, labeller=labeller, model_path=args.model, fmt=args.format, jobs=args.jobs)
-    sink = open(args.out + ".partial", "w", encoding="utf-8") if args.out else sys.stdout
-    counts = {"file": 0, "failed file": 0, "failed record": 0}
-    header = args.format == "csv"  # one header row, before the first speech written
+    max_mb = limits()["input"]["max_file_mb"] if args.max_file_mb is None else args.max_file_mb
     try:
-        with progress_bar() as bar:
-            for result in results:
-                if isinstance(result, Rendered):
-                    if header:
-                        sink.write(predictor.render("", [], "csv", labeller.roles, header=True))
-                        header = False
-                    sink.write(result.text)
-                    sink.flush()  # a reader of the stream sees each speech as it is done
-                    bar.update(result.n_units)
-                elif isinstance(result, Failure):
-                    print(f"govspeech: {result.message}", file=sys.stderr)
-                    counts[f"failed {result.kind}"] += 1
-                elif isinstance(result, Done):
-                    counts["file"] += 1
-    finally:
-        if args.out:
-            sink.close()
-    if args.out:  # complete and closed: the rename makes it appear whole
-        os.replace(args.out + ".partial", args.out)
-    failed = counts["failed file"] + counts["failed record"]
-    if counts["file"] + counts["failed file"] > 1 or failed:
-        records = f", {counts['failed record']} JSONL record(s) failed" if counts["failed record"] else ""
-        print(f"govspeech: {counts['file']} file(s) labelled, {counts['failed file']} failed{records}",
-              file=sys.stderr)
-    return EXIT_INPUT_FAILED if failed else EXIT_OK
+        sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
+    except OSError as err:
+        print(f"govspeech: cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
+              "writable", file=sys.stderr)
+        return EXIT_OUTPUT
+    signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
+    summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
+                           glob=args.glob, input_format=args.input_format, max_bytes=int(max_mb * 2**20) or None,
+                           verbose=args.verbose)
+    if summary.interrupted:
+        resume = "; run again with --resume to go on" if args.out else ""
+        print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if summary.inputs > 1 or summary.failed or summary.skipped:
+        print(f"govspeech: {summary}", file=sys.stderr)
+    if not summary.failed:
+        return EXIT_OK
+    return EXIT_INPUT[summary.failed[0]] if len(set(summary.failed)) == 1 else EXIT_INPUT_FAILED
 
 
 def _jobs(value: str) -> int:
@@ -139,11 +156,15 @@ def _jobs(value: str) -> int:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     """What train and cv share: the config, the corpus, and overrides of the config."""
     p.add_argument("--config", required=True)
     p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", type=_override,
                    help="override a config value, e.g. --set model.C=2.0")
 
 
@@ -166,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
                    help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
                         "anything else (and -) is speech text")
+    p.add_argument("--resume", action="store_true",
+                   help="with --out: keep what an interrupted (or finished) run wrote and skip its inputs")
+    p.add_argument("--max-file-mb", type=float, metavar="MB",
+                   help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
+    p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
 
     p = verbs.add_parser("train", help="train a model from a config")
@@ -192,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/corpus.jsonl")
     p.set_defaults(run=cmd_corpus)
 
+    p = verbs.add_parser("debris", help="precision and recall of the web-debris remover on a corpus's debris flags")
+    p.add_argument("--data", default="data/corpus.jsonl", help="JSONL in the corpus format with `debris` flags")
+    p.set_defaults(run=cmd_debris)
+
     p = verbs.add_parser("agreement", help="agreement between two annotation passes")
     p.add_argument("--first", default="data/annotation/pass_a.jsonl")
     p.add_argument("--second", default="data/annotation/pass_b.jsonl")
@@ -215,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT_FAILED
     except KeyboardInterrupt:
         print("govspeech: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Label new speeches with a trained model: ``predictor.load().label(text)``."""
 
-from predictor._inputs import InputError, read_speech_file, speeches_of
+from predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
+                               speeches_of, text_speeches)
 from predictor._labeller import Labeller, LabelledUnit, default_model_dir, load
 from predictor._output import FORMATS, render
+from predictor._sink import OutputSink
 
 __all__ = [
-    "FORMATS", "InputError", "Labeller", "LabelledUnit", "default_model_dir", "load", "read_speech_file", "render",
-    "speeches_of",
+    "FORMATS", "FileInfo", "InputError", "Labeller", "LabelledUnit", "OutputSink", "SpeechText", "bad_bytes_note",
+    "default_model_dir", "load", "read_speech_file", "read_speeches", "render", "speeches_of", "text_speeches",
 ]

@@ -1,26 +1,33 @@
 """What `govspeech label` reads: files, folders and JSONL streams, as a lazy stream of speeches.
 
-A JSONL stream (``-`` with ``--input-format jsonl``, or any ``*.jsonl`` file)
-holds one speech a line: ``{"id": "2012-tj-03", "text": "同志们:……"}``.
-``text`` (a string) is required; ``id`` (string or number) names the speech
-in the output and defaults to ``<file>:<line number>``; other keys are
-ignored. A text that holds several speeches is split as a file's would be
-(``id#1``, ``id#2``…).
+Text files (and ``-``) are read by ``predictor._inputs.read_speeches``:
+streamed, encoding detected, size-limited. A JSONL stream (``-`` with
+``--input-format jsonl``, or any ``*.jsonl`` file) holds one speech a line,
+in UTF-8: ``{"id": "2012-tj-03", "text": "同志们:……"}``. ``text`` (a string)
+is required; ``id`` (string or number) names the speech in the output and
+defaults to ``<file>:<line number>``; other keys are ignored. A text that
+holds several speeches is split as a file's would be (``id#1``, ``id#2``…).
 
-Nothing is read before it is needed, so memory does not grow with the input.
+The stream is made of *inputs* — a text file, or one record of a JSONL
+stream — each ending in ``Done`` (all its speeches were given) or
+``Failure`` (what was given of it must be taken back), or given as
+``Skipped`` (already in the output being resumed). Nothing is read before it
+is needed, so memory does not grow with the input.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from predictor._inputs import InputError, read_speech_file, speeches_of
+from predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, MISSING, NOT_TEXT, TOO_LARGE, UNREADABLE, FileInfo,
+                               InputError, bad_bytes_note, read_speeches, text_speeches)
 
-__all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "SpeechItem", "expand_inputs", "iter_speeches"]
+__all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",
+           "expand_inputs", "iter_speeches"]
 
 INPUT_FORMATS = ("auto", "text", "jsonl")
 JSONL_SUFFIX = ".jsonl"
@@ -29,40 +36,62 @@ STDIN = "-"
 
 @dataclass(frozen=True)
 class SpeechItem:
-    """One speech to label; ``source`` is the input it came from (a file, or ``file:line``)."""
+    """One speech (or a chunk of a huge one) to label; ``source`` is its input (a file, or ``file:line``)."""
 
     source: str
     doc_id: str
     text: str
+    first_sent_id: int = 0
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line for standard error about an input: a warning, or (``verbose``) a report for ``--verbose`` only."""
+
+    source: str
+    message: str
+    verbose: bool = False
 
 
 @dataclass(frozen=True)
 class Failure:
-    """An input (a file, or one ``record`` of a JSONL stream) that could not be read; the message says what to do."""
+    """An input that could not be read; ``kind`` is one of ``predictor._inputs``'s, the message says what to do."""
 
     source: str
     message: str
-    kind: str = "file"
+    kind: str = UNREADABLE
 
 
 @dataclass(frozen=True)
 class Done:
-    """A file read in full: all its speeches were yielded before this."""
+    """An input read in full: all its speeches were given before this."""
 
     source: str
 
 
-Item = SpeechItem | Failure | Done
+@dataclass(frozen=True)
+class Skipped:
+    """An input whose speeches the output being resumed holds already."""
+
+    source: str
+
+
+Item = SpeechItem | Note | Failure | Done | Skipped
+
+
+def _never(doc_id: str) -> bool:
+    return False
 
 
 def expand_inputs(inputs: list[str], *, glob: str) -> Iterator[str]:
-    """Each input in order, a folder replaced by its files matching ``glob`` (recursively, sorted)."""
+    """Each input in order, a folder replaced by its files matching ``glob`` (recursively, sorted).
+
+    A folder with no such file stays as it is given, for the reader to report.
+    """
     for name in inputs:
         path = Path(name)
-        if name != STDIN and path.is_dir():
-            yield from (str(p) for p in sorted(path.rglob(glob)) if p.is_file())
-        else:
-            yield name
+        files = sorted(p for p in path.rglob(glob) if p.is_file()) if name != STDIN and path.is_dir() else []
+        yield from (str(p) for p in files) if files else [name]
 
 
 def _is_jsonl(name: str, input_format: str) -> bool:
@@ -71,71 +100,108 @@ def _is_jsonl(name: str, input_format: str) -> bool:
     return input_format == "jsonl"
 
 
-def _jsonl_speeches(name: str, lines) -> Iterator[Item]:
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        source = f"{name}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Failure(source, f"{source}: not JSON ({err.msg}); one speech a line: "
-                                  '{"id": ..., "text": ...}', "record")
-            continue
-        text = record.get("text") if isinstance(record, dict) else None
-        if not isinstance(text, str):
-            yield Failure(source, f'{source}: expected an object with a string "text", got '
-                                  f"{type(text if isinstance(record, dict) else record).__name__}", "record")
-            continue
-        if not text.strip():
-            yield Failure(source, f"{source}: empty text; nothing to label", "record")
-            continue
-        doc_id = record.get("id", source)
-        for sub_id, speech in speeches_of(str(doc_id), text):
-            yield SpeechItem(source, sub_id, speech)
+def _record_lines(handle, max_bytes: int | None) -> Iterator[bytes | None]:
+    """The lines of a binary stream; None for a line over ``max_bytes``, which is read past, never held."""
+    while line := handle.readline(max_bytes + 1 if max_bytes else -1):
+        if max_bytes and len(line) > max_bytes:
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(max_bytes + 1)
+            yield None
+        else:
+            yield line
 
 
-def _open_jsonl(name: str):
-    if name == STDIN:
-        return sys.stdin
+def _record(source: str, line: bytes | None, max_bytes: int | None) -> tuple[str, str]:
+    """(id, text) of one JSONL line, or InputError."""
+    if line is None:
+        raise InputError(f"{source}: a record over the {max_bytes / 2**20:g} MB limit for one speech; split it, or "
+                         "pass --max-file-mb 0 to label it anyway", kind=TOO_LARGE)
     try:
-        return open(name, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file; check the path") from None
-    except OSError as err:
-        raise InputError(f"{name}: cannot read ({err.strerror}); check its permissions") from None
-
-
-def _text_speeches(name: str) -> Iterator[Item]:
-    notes: list[str] = []
-    text = sys.stdin.read() if name == STDIN else read_speech_file(name, notes)
-    for note in notes:
-        print(f"govspeech: warning: {note}", file=sys.stderr)
-    doc_name = "stdin" if name == STDIN else name
+        record = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not UTF-8; a JSONL stream must be UTF-8 text", kind=NOT_TEXT) from None
+    except json.JSONDecodeError as err:
+        raise InputError(f'{source}: not JSON ({err.msg}); one speech a line: {{"id": ..., "text": ...}}',
+                         kind=BAD_RECORD) from None
+    text = record.get("text") if isinstance(record, dict) else None
+    if not isinstance(text, str):
+        raise InputError(f'{source}: expected an object with a string "text", got '
+                         f"{type(text if isinstance(record, dict) else record).__name__}", kind=BAD_RECORD)
     if not text.strip():
-        raise InputError(f"{doc_name}: empty input; nothing to label")
-    for doc_id, speech in speeches_of(doc_name, text):
-        yield SpeechItem(doc_name, doc_id, speech)
+        raise InputError(f"{source}: empty text; nothing to label", kind=EMPTY)
+    return str(record.get("id", source)), text
+
+
+def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
+    """Every record of a JSONL stream as an input of its own."""
+    label = "stdin" if name == STDIN else name
+    if name == STDIN:
+        handle = sys.stdin.buffer
+    else:
+        try:
+            handle = open(name, "rb")
+        except FileNotFoundError:
+            raise InputError(f"{name}: no such file; check the path", kind=MISSING) from None
+        except OSError as err:
+            raise InputError(f"{name}: cannot read ({err.strerror}); check its permissions", kind=UNREADABLE) from None
+    try:
+        for number, line in enumerate(_record_lines(handle, max_bytes), start=1):
+            if line is not None and not line.strip():
+                continue
+            source = f"{label}:{number}"
+            try:
+                doc_id, text = _record(source, line, max_bytes)
+            except InputError as err:
+                yield Failure(source, str(err), err.kind)
+                continue
+            if skip(doc_id):
+                yield Skipped(source)
+                continue
+            for speech in text_speeches(doc_id, text):
+                yield SpeechItem(source, speech.doc_id, speech.text, speech.first_sent_id)
+            yield Done(source)
+    except OSError as err:
+        raise InputError(f"{label}: cannot read ({err.strerror or err}); check the file", kind=UNREADABLE) from None
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
+    """The speeches of one text file (or standard input), streamed by ``read_speeches``."""
+    doc_name = "stdin" if name == STDIN else name
+    if skip(doc_name):
+        yield Skipped(doc_name)
+        return
+    info, speeches = FileInfo(), 0
+    for speech in read_speeches(name, name=doc_name, max_bytes=max_bytes, info=info):
+        if speeches == 0:
+            yield Note(doc_name, f"{doc_name}: encoding {info.encoding}", verbose=True)
+        yield SpeechItem(doc_name, speech.doc_id, speech.text, speech.first_sent_id)
+        speeches += 1
+    if info.bad.count:
+        yield Note(doc_name, bad_bytes_note(doc_name, info))
+    yield Note(doc_name, f"{doc_name}: {speeches} speech(es) labelled", verbose=True)
     yield Done(doc_name)
 
 
-def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str = "auto") -> Iterator[Item]:
-    """Speeches of every input in order, a ``Failure`` for each input (or JSONL line) that cannot be read."""
+def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str = "auto",
+                  max_bytes: int | None = None, skip: Callable[[str], bool] = _never) -> Iterator[Item]:
+    """Speeches of every input in order, a ``Failure`` for each input (or JSONL line) that cannot be read.
+
+    ``max_bytes`` refuses a larger text file or JSONL record (None: no limit);
+    ``skip(doc_id)`` tells which inputs an output being resumed holds already.
+    """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, got {input_format!r}")
     for name in expand_inputs(inputs, glob=glob):
         try:
+            if name != STDIN and Path(name).is_dir():
+                raise InputError(f"{name}: a folder with no file matching {glob!r} inside; give the speech files, "
+                                 "or a --glob that finds them", kind=DIRECTORY)
             if _is_jsonl(name, input_format):
-                stream = _open_jsonl(name)
-                try:
-                    yield from _jsonl_speeches("stdin" if name == STDIN else name, stream)
-                    yield Done(name)
-                except UnicodeDecodeError:
-                    raise InputError(f"{name}: not UTF-8 text; a JSONL stream must be UTF-8") from None
-                finally:
-                    if stream is not sys.stdin:
-                        stream.close()
+                yield from _jsonl_speeches(name, max_bytes=max_bytes, skip=skip)
             else:
-                yield from _text_speeches(name)
+                yield from _text_speeches(name, max_bytes=max_bytes, skip=skip)
         except InputError as err:
-            yield Failure(name, str(err))
+            yield Failure("stdin" if name == STDIN else name, str(err), err.kind)

@@ -2,12 +2,14 @@
 
 Importing scikit-learn to unpickle a model costs about a second, more than
 labelling a speech. When the model is one this module can read exactly —
-TF-IDF blocks over the unit's words and characters and one logistic
-regression per role — its numbers are copied into plain numpy arrays and
+a ``RoleModel`` with TF-IDF blocks over the unit's words and characters
+(digits folded to 0 or not) and one logistic regression per role — its numbers are copied into plain numpy arrays and
 cached in the user cache folder, keyed by the artifact's sha256 and the
 feature builder's source. A copy is used only after it gave the model's own
 probabilities on probe units (checked when it is made); any other model, or
-a builder that has changed, is labelled through scikit-learn as before.
+a builder that has changed (a stacked model, context or cue blocks, other
+classifiers, parameters this module does not know), is labelled through
+scikit-learn as before.
 """
 
 from __future__ import annotations
@@ -26,15 +28,17 @@ from features._segment import stopwords
 __all__ = ["COMPILED_ENV", "CompiledModel", "compile_model", "fast_or_full", "load_compiled", "save_compiled"]
 
 # Bump when the arrays saved change meaning.
-COMPILED_FORMAT = 1
+COMPILED_FORMAT = 2
 # Set to 0 to always label through scikit-learn (e.g. to time it).
 COMPILED_ENV = "GOVSPEECH_COMPILED"
 # Largest |difference| of a probability allowed between the copy and the model on the probe units.
 TOLERANCE = 1e-9
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer collapses them
+_DIGITS = re.compile(r"\d")  # as features._builder folds them with digits_as_zero
 _FEATURE_PARAMS = {"word_ngram_range", "char_ngram_range", "min_df", "max_df", "sublinear_tf", "drop_stopwords",
-                   "neighbour_window", "neighbour_weight", "heading_weight", "position_weight"}
-_OFF_BLOCKS = ("neighbour_window", "heading_weight", "position_weight")
+                   "neighbour_window", "neighbour_weight", "heading_weight", "position_weight", "cue_weight",
+                   "digits_as_zero"}
+_OFF_BLOCKS = ("neighbour_window", "heading_weight", "position_weight", "cue_weight")
 _PROBE = ("同志们:", "今年以来,全县招商引资工作取得了很好的成绩。", "但是有的部门重视程度还不是很高;",
           "要加快园区建设,力争年内建成投产。", "務(wù)實推進  重大項目 2012年GDP增长8.5%!", "  ", "一、", "谢谢大家!")
 
@@ -50,6 +54,7 @@ class CompiledModel:
         self.arrays = arrays
         self.thresholds_ = arrays["thresholds"]
         self.drop_stopwords = bool(arrays["drop_stopwords"])
+        self.digits_as_zero = bool(arrays["digits_as_zero"])
         self.blocks = []
         offset = 0
         for name in ("word", "char"):
@@ -75,7 +80,7 @@ class CompiledModel:
             if name == "word":
                 grams = self._ngrams(words.split(" "), lo, hi, " ".join)
             else:
-                chars = _WHITE_SPACES.sub(" ", text)
+                chars = _WHITE_SPACES.sub(" ", _DIGITS.sub("0", text) if self.digits_as_zero else text)
                 grams = self._ngrams(chars, lo, hi, "".join)
             found: dict[int, int] = {}
             for gram in grams:
@@ -142,7 +147,10 @@ def _unsupported(model) -> str | None:
     from sklearn.linear_model import LogisticRegression
 
     from features._builder import UnitFeatures, _split_words
+    from trainer._model import RoleModel
 
+    if type(model) is not RoleModel:
+        return f"a {type(model).__name__}, not a RoleModel"
     features = getattr(model, "features_", None)
     if type(features) is not UnitFeatures or set(features.get_params()) != _FEATURE_PARAMS:
         return "feature builder with other parameters"
@@ -174,6 +182,7 @@ def compile_model(model, probe_units=()) -> CompiledModel | None:
     features = model.features_
     arrays = {"thresholds": np.asarray(model.thresholds_, np.float64),
               "drop_stopwords": np.array(bool(features.drop_stopwords)),
+              "digits_as_zero": np.array(bool(features.digits_as_zero)),
               "coef": np.column_stack([est.coef_[0] for est in model.estimators_]).astype(np.float64),
               "intercept": np.array([est.intercept_[0] for est in model.estimators_], np.float64)}
     for name in ("word", "char"):

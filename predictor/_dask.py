@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from predictor._inputs import speeches_of
+from predictor._inputs import text_speeches
 from predictor._labeller import load
 from predictor._output import unit_record
 
@@ -32,12 +32,18 @@ def worker_labeller(model: str | None):
 
 
 def label_records(records: Iterable[dict], *, model: str | None = None) -> list[dict]:
-    """Rows ``{doc_id, sent_id, text, labels, scores}`` for every unit of the speech records, in order."""
+    """Rows ``{doc_id, sent_id, text, labels, scores}`` for every unit of the speech records, in order.
+
+    A record is split and cleaned as `govspeech label` does a JSONL record; one of empty text gives no rows.
+    """
     labeller = worker_labeller(None if model is None else str(model))
     rows = []
     for record in records:
-        for doc_id, speech in speeches_of(str(record["id"]), record["text"]):
-            rows.extend(unit_record(doc_id, unit) for unit in labeller.label(speech))
+        if not record["text"].strip():
+            continue
+        for speech in text_speeches(str(record["id"]), record["text"]):
+            rows.extend(unit_record(speech.doc_id, unit)
+                        for unit in labeller.label(speech.text, first_sent_id=speech.first_sent_id))
     return rows
 
 

@@ -8,7 +8,7 @@ import json
 
 from predictor._labeller import LabelledUnit
 
-__all__ = ["FORMATS", "render", "unit_record"]
+__all__ = ["FORMATS", "header", "render", "unit_record"]
 
 FORMATS = ("text", "jsonl", "csv")
 
@@ -17,6 +17,11 @@ def unit_record(doc_id: str, unit: LabelledUnit) -> dict:
     """A labelled unit as one JSONL output line (and one Dask output row) holds it."""
     return {"doc_id": doc_id, "sent_id": unit.sent_id, "text": unit.text, "labels": list(unit.roles),
             "scores": unit.scores}
+
+
+def header(fmt: str, roles: tuple[str, ...]) -> str:
+    """What an output starts with: the CSV header row; nothing in the other formats."""
+    return render("", [], fmt, roles, header=True) if fmt == "csv" else ""
 
 
 def render(doc_id: str, units: list[LabelledUnit], fmt: str, roles: tuple[str, ...], *, header: bool) -> str:

@@ -1,21 +1,27 @@
 """Labelling a stream of speeches on several cores, in input order, with flat memory.
 
-Speeches are grouped into chunks; each worker process loads the model once
-and labels whole chunks through the public ``Labeller`` API (so the model's
-own feature pipeline runs, whatever it is) and renders them. At most
-``PREFETCH`` chunks per worker are in flight, so a stream of any length is
-read only as fast as it is labelled, and results are yielded in the order
-the speeches came in: ``--jobs N`` writes exactly what ``--jobs 1`` writes.
+The speeches come already read (``predictor._batch``: decoded, split, size
+checked) from the reading process. With one job each is labelled as it comes;
+with several they are grouped into chunks, and each worker process loads the
+model once and labels whole chunks through the public ``Labeller`` API (so the
+model's own cleaning and feature pipeline run, whatever the model is) and
+renders them. At most ``PREFETCH`` chunks per worker are in flight, so a
+stream of any length is read only as fast as it is labelled, and results are
+yielded in the order the items came in: ``--jobs N`` writes exactly what
+``--jobs 1`` writes. Items other than speeches (notes, input ends) pass
+through in their place, so the one writer can commit or roll back each input.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from predictor._batch import Done, Failure, Item, SpeechItem
+from predictor._batch import Item, SpeechItem
+from predictor._output import render
 
 __all__ = ["CHUNK_CHARS", "PREFETCH", "Rendered", "label_stream", "resolve_jobs"]
 
@@ -31,14 +37,15 @@ _STATE: dict = {}
 
 @dataclass(frozen=True)
 class Rendered:
-    """One speech, labelled and written in the output format."""
+    """One speech, labelled and written in the output format; ``notes``: the labeller's warnings about it."""
 
     doc_id: str
     text: str
     n_units: int
+    notes: tuple[str, ...] = ()
 
 
-Result = Rendered | Failure | Done
+Result = Rendered | Item
 
 
 def resolve_jobs(jobs: int) -> int:
@@ -70,6 +77,9 @@ def _use(labeller, model_path) -> None:
 
 
 def _init_worker(model_path) -> None:
+    # Interruption is the parent's to handle (it stops the pool); a worker must not die mid-chunk on ^C.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if "labeller" in _STATE and _STATE["model_path"] == model_path:
         return  # inherited from the parent on fork: already loaded
     from predictor._labeller import load
@@ -77,30 +87,27 @@ def _init_worker(model_path) -> None:
     _use(load(model_path), model_path)
 
 
-def _label_chunk(chunk: list[Item], fmt: str) -> list[Result]:
-    from predictor._output import render
+def _label_item(item: Item, fmt: str) -> Result:
+    if not isinstance(item, SpeechItem):
+        return item
+    labeller, notes = _STATE["labeller"], []
+    units = labeller.label(item.text, notes=notes, first_sent_id=item.first_sent_id)
+    return Rendered(item.doc_id, render(item.doc_id, units, fmt, labeller.roles, header=False), len(units),
+                    tuple(notes))
 
-    labeller = _STATE["labeller"]
-    out: list[Result] = []
-    for item in chunk:
-        if isinstance(item, SpeechItem):
-            units = labeller.label(item.text)
-            out.append(Rendered(item.doc_id, render(item.doc_id, units, fmt, labeller.roles, header=False),
-                                len(units)))
-        else:
-            out.append(item)
-    return out
+
+def _label_chunk(chunk: list[Item], fmt: str) -> list[Result]:
+    return [_label_item(item, fmt) for item in chunk]
 
 
 def label_stream(items: Iterable[Item], *, labeller, model_path, fmt: str, jobs: int = 1,
                  chunk_chars: int = CHUNK_CHARS) -> Iterator[Result]:
     """The result of every item, in order; ``jobs`` worker processes (1: this process)."""
     _use(labeller, model_path)
-    chunks = _chunks(items, chunk_chars)
-    if jobs == 1:
-        for chunk in chunks:
-            yield from _label_chunk(chunk, fmt)
+    if jobs == 1:  # each speech written as soon as it is labelled
+        yield from (_label_item(item, fmt) for item in items)
         return
+    chunks = _chunks(items, chunk_chars)
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model_path,)) as pool:
@@ -113,5 +120,4 @@ def label_stream(items: Iterable[Item], *, labeller, model_path, fmt: str, jobs:
             while pending:
                 yield from pending.popleft().result()
         finally:  # stopped early (an error, ^C, the reader gone): drop what has not started
-            for future in pending:
-                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -82,7 +82,7 @@ def test_a_bad_file_fails_alone(speech_file, tmp_path, mini_model):
     assert result.returncode == 1
     assert f"{empty}: empty file" in result.stderr
     assert "missing.txt: no such file" in result.stderr
-    assert "1 file(s) labelled, 2 failed" in result.stderr
+    assert "1 ok, 2 failed" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(out.read_text().splitlines()) == 4
 
@@ -102,6 +102,12 @@ def test_unusable_model_exits_3_with_one_line(speech_file, tmp_path):
 
 def test_usage_error_exits_2():
     assert govspeech("label").returncode == 2
+
+
+def test_a_config_override_that_is_not_json_is_a_usage_error(fixtures):
+    result = govspeech("cv", "--config", fixtures / "mini.toml", "--set", "model.classifier=logreg")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "quote strings" in result.stderr
 
 
 def test_a_corpus_too_small_for_its_folds_is_one_clear_line(tmp_path, fixtures):

@@ -67,3 +67,29 @@ def test_a_copy_that_disagrees_is_refused(plain_model):
 
     model.predict_proba = shifted
     assert compile_model(model) is None
+
+
+def test_digits_folded_to_zero_are_copied_too(fixtures, tmp_path, own_cache):
+    from trainer import train
+
+    off = {"features.neighbour_window": 0, "features.heading_weight": 0.0, "features.position_weight": 0.0,
+           "features.digits_as_zero": True}
+    train(fixtures / "mini.toml", tmp_path / "model", corpus_path=fixtures / "mini_corpus.jsonl", overrides=off)
+    fast, full = predictor.load(tmp_path / "model"), predictor.load(tmp_path / "model", compiled=False)
+    assert isinstance(fast.model, CompiledModel)
+    text = "同志们:\n2012年全县完成投资15.8亿元,增长23%。\n要力争明年突破20亿元。\n"
+    assert fast.label(text) == full.label(text)
+
+
+def test_a_stacked_model_is_labelled_through_scikit_learn(fixtures, tmp_path, own_cache):
+    from trainer import StackedRoleModel, by_split, label_matrix, load_corpus, save_model, unit_dicts
+
+    units = by_split(load_corpus(fixtures / "mini_corpus.jsonl"), "train", "dev")
+    model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 1), "char_ngram_range": (1, 2)}},
+                             second_stage="boosting", boosting_iterations=20, inner_folds=2)
+    save_model(model.fit(unit_dicts(units), label_matrix(units)), tmp_path / "model", {"config": {}, "scores": {}})
+    labeller = predictor.load(tmp_path / "model")
+    assert type(labeller.model) is StackedRoleModel and compile_model(labeller.model) is None
+    assert not list(own_cache.glob("compiled/*.npz"))
+    units = labeller.label("同志们:\n要加快园区建设,力争年内建成投产。\n但是有的部门重视程度还不是很高;\n")
+    assert [u.sent_id for u in units] == [0, 1, 2] and all(set(u.scores) == set(labeller.roles) for u in units)

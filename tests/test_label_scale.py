@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from predictor._batch import Done, Failure, SpeechItem, iter_speeches
+from predictor._batch import Done, Failure, Note, SpeechItem, iter_speeches
 from predictor._parallel import PREFETCH, Rendered, label_stream, resolve_jobs
 from test_cli import SPEECH, govspeech, speech_file  # noqa: F401  (a fixture)
 
@@ -48,9 +48,9 @@ def test_a_jsonl_stream_on_stdin_with_bad_records(mini_model):
              json.dumps({"text": OTHER}, ensure_ascii=False)]
     result = govspeech("label", "-", "--input-format", "jsonl", "--model", mini_model, "--format", "jsonl",
                        stdin="\n".join(lines) + "\n")
-    assert result.returncode == 1
+    assert result.returncode == 16  # every failure a bad record (README "Exit codes")
     assert "stdin:2: not JSON" in result.stderr and 'stdin:3: expected an object with a string "text"' in result.stderr
-    assert "2 JSONL record(s) failed" in result.stderr and "Traceback" not in result.stderr
+    assert "govspeech: 2 ok, 2 failed" in result.stderr and "Traceback" not in result.stderr  # a record is an input
     assert [r["doc_id"] for r in map(json.loads, result.stdout.splitlines())] == ["7"] * 4 + ["stdin:4"] * 4
 
 
@@ -80,10 +80,12 @@ def test_bad_jobs_is_a_usage_error(speech_file):
 
 def test_folders_are_searched_recursively_with_the_glob(archive):
     root, _ = archive
-    items = list(iter_speeches([str(root)], glob="*.md"))
+    items = [i for i in iter_speeches([str(root)], glob="*.md") if not isinstance(i, Note)]
     assert [type(i) for i in items] == [SpeechItem, Done] and items[0].doc_id.endswith("notes.md")
     missing = list(iter_speeches([str(root / "nope.jsonl")]))
-    assert isinstance(missing[0], Failure) and "no such file" in missing[0].message
+    assert isinstance(missing[0], Failure) and "no such file" in missing[0].message and missing[0].kind == "missing"
+    nothing = list(iter_speeches([str(root)], glob="*.pdf"))  # a folder with nothing to label is a failed input
+    assert [(type(i), i.kind) for i in nothing] == [(Failure, "directory")] and "'*.pdf'" in nothing[0].message
 
 
 def test_the_stream_is_read_only_as_fast_as_it_is_labelled(mini_model):

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from features import ROLES
+from features import ROLES, split_units
 
-__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
+__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "load_synthetic", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
 
 SPLITS = ("train", "dev", "test")
 _REQUIRED = {"doc_id": str, "sent_id": int, "text": str, "labels": list}
@@ -101,6 +101,25 @@ def load_corpus(path: str | Path, *, require_split: bool = False) -> list[Corpus
         raise CorpusError(f"{path}: no units in the file")
     order = {doc: i for i, doc in reversed(list(enumerate(u.doc_id for u in units)))}
     return sorted(units, key=lambda u: (order[u.doc_id], u.sent_id))
+
+
+def load_synthetic(path: str | Path) -> list[CorpusUnit]:
+    """Training-only units written to the guideline; every line must say ``"synthetic": true`` and have no split.
+
+    They are never in a corpus split, so no evaluation can see them.
+    """
+    units = load_corpus(path)
+    for unit in units:
+        where = f"{path}: doc_id={unit.doc_id!r} sent_id={unit.sent_id}"
+        if unit.split is not None:
+            raise CorpusError(f"{where}: synthetic units must not have a 'split' (got {unit.split!r}); "
+                              "they are for training only")
+        if unit.extra.get("synthetic") is not True:
+            raise CorpusError(f"{where}: 'synthetic': true expected; real units belong in the corpus file")
+        if split_units(unit.text) != [unit.text]:
+            raise CorpusError(f"{where}: the text is not exactly one unit (LABELS.md's unit rule cuts it into "
+                              f"{len(split_units(unit.text))}); write one unit a line")
+    return units
 
 
 def by_split(units: Iterable[CorpusUnit], *splits: str) -> list[CorpusUnit]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
@@ -11,7 +13,7 @@ from trainer._metrics import role_scores
 from trainer._units_table import duplicate_groups
 from trainer._thresholds import best_thresholds
 
-__all__ = ["cv_scores", "document_groups", "grouped_cv", "out_of_fold_proba"]
+__all__ = ["cv_scores", "document_groups", "fit_model", "grouped_cv", "out_of_fold_proba"]
 
 
 def document_groups(units: list[CorpusUnit]) -> np.ndarray:
@@ -21,14 +23,29 @@ def document_groups(units: list[CorpusUnit]) -> np.ndarray:
     return np.array([names[group_of[u.doc_id]] for u in units])
 
 
-def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int) -> tuple[np.ndarray, np.ndarray]:
-    """(probabilities, fold index) for every unit, each predicted by a model that never saw its group."""
+def fit_model(make_model, units: list[CorpusUnit], groups: np.ndarray, *, synthetic: Sequence[CorpusUnit] = (),
+              synthetic_weight: float = 1.0):
+    """A model fitted on ``units`` (duplicates as context only) plus the synthetic units at their weight."""
+    everything = [*units, *synthetic]
+    synthetic_groups = {doc: int(groups.max(initial=0)) + 1 + i
+                        for i, doc in enumerate(dict.fromkeys(u.doc_id for u in synthetic))}
+    weights = np.concatenate([training_weights(units), np.full(len(synthetic), float(synthetic_weight))])
+    all_groups = np.concatenate([groups, [synthetic_groups[u.doc_id] for u in synthetic]]).astype(int)
+    return make_model().fit(unit_dicts(everything), label_matrix(everything), sample_weight=weights,
+                            groups=all_groups)
+
+
+def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, synthetic: Sequence[CorpusUnit] = (),
+                      synthetic_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(probabilities, fold index) for every unit, each predicted by a model that never saw its group.
+
+    Synthetic units join every fold's training part and are never predicted.
+    """
     groups = document_groups(units)
     if len(set(groups)) < n_splits:
         raise CorpusError(f"{n_splits} folds need at least {n_splits} groups of speeches, the corpus has "
                           f"{len(set(groups))}; use fewer folds (thresholds.cv_folds) or more data")
     Y = label_matrix(units)
-    weights = training_weights(units)
     proba = np.zeros(Y.shape, dtype=float)
     folds = np.zeros(len(units), dtype=int)
     for k, (fit_idx, held_idx) in enumerate(GroupKFold(n_splits=n_splits).split(Y, groups=groups)):
@@ -36,19 +53,21 @@ def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int) -> tup
         if missing:
             raise CorpusError(f"fold {k + 1} of {n_splits}: no {'/'.join(missing)} units to train on once its "
                               "speeches are held out; use fewer folds (thresholds.cv_folds) or more data")
-        fit_units = [units[i] for i in fit_idx]
-        model = make_model().fit(unit_dicts(fit_units), Y[fit_idx], sample_weight=weights[fit_idx])
+        model = fit_model(make_model, [units[i] for i in fit_idx], groups[fit_idx], synthetic=synthetic,
+                          synthetic_weight=synthetic_weight)
         proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
         folds[held_idx] = k
     return proba, folds
 
 
-def grouped_cv(make_model, units: list[CorpusUnit], n_splits: int, grid: np.ndarray) -> dict:
+def grouped_cv(make_model, units: list[CorpusUnit], n_splits: int, grid: np.ndarray, *,
+               synthetic: Sequence[CorpusUnit] = (), synthetic_weight: float = 1.0) -> dict:
     """Per-fold scores with thresholds chosen on the other folds' out-of-fold predictions.
 
     Duplicates are scored nowhere (they repeat their first occurrence).
     """
-    proba, folds = out_of_fold_proba(make_model, units, n_splits)
+    proba, folds = out_of_fold_proba(make_model, units, n_splits, synthetic=synthetic,
+                                     synthetic_weight=synthetic_weight)
     return cv_scores(units, proba, folds, grid)
 
 

@@ -46,11 +46,12 @@ class RoleModel(BaseEstimator):
             return ComplementNB(alpha=1.0 / self.C)
         raise ValueError(f"classifier must be one of {', '.join(CLASSIFIERS)}, got {self.classifier!r}")
 
-    def fit(self, X, Y, *, sample_weight=None):
+    def fit(self, X, Y, *, sample_weight=None, groups=None):
         """Fit on units ``X`` (whole speeches, in order) and a (n_units, 4) 0/1 matrix ``Y``.
 
         Units with ``sample_weight`` 0 (duplicates) give context to their
-        neighbours but are not trained on.
+        neighbours but are not trained on; other weights scale a unit's say. ``groups`` is accepted for parity
+        with ``StackedRoleModel`` and not used.
         """
         Y = np.asarray(Y)
         if Y.ndim != 2 or Y.shape[1] != len(ROLES):
@@ -60,21 +61,31 @@ class RoleModel(BaseEstimator):
         if matrix.shape[0] != Y.shape[0]:
             raise ValueError(f"X has {matrix.shape[0]} units but Y has {Y.shape[0]} rows")
         keep = np.ones(len(Y), bool) if sample_weight is None else np.asarray(sample_weight) > 0
-        base = self._base_classifier()
-        self.estimators_ = []
-        for j, role in enumerate(ROLES):
-            if len(np.unique(Y[keep, j])) < 2:
-                raise ValueError(f"role {role!r} has only one class in the training units; it needs both")
-            self.estimators_.append(clone(base).fit(matrix[keep], Y[keep, j]))
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)[keep]
+        self.estimators_ = self.fit_classifiers(matrix[keep], Y[keep], weights)
         self.thresholds_ = np.full(len(ROLES), 0.5)
         self.roles_ = ROLES
         return self
 
+    def fit_classifiers(self, matrix, Y: np.ndarray, sample_weight=None) -> list:
+        """One fitted binary classifier per role on a feature matrix (no feature fitting)."""
+        base = self._base_classifier()
+        estimators = []
+        for j, role in enumerate(ROLES):
+            if len(np.unique(Y[:, j])) < 2:
+                raise ValueError(f"role {role!r} has only one class in the training units; it needs both")
+            estimators.append(clone(base).fit(matrix, Y[:, j], sample_weight=sample_weight))
+        return estimators
+
+    @staticmethod
+    def classifier_proba(estimators: list, matrix) -> np.ndarray:
+        """(n_units, 4) positive-class probability of each role's classifier."""
+        return np.column_stack([est.predict_proba(matrix)[:, 1] for est in estimators])
+
     def predict_proba(self, X) -> np.ndarray:
         """(n_units, 4) probability of each role, in ROLES order."""
         check_is_fitted(self, "estimators_")
-        matrix = self.features_.transform(X)
-        return np.column_stack([est.predict_proba(matrix)[:, 1] for est in self.estimators_])
+        return self.classifier_proba(self.estimators_, self.features_.transform(X))
 
     def predict(self, X) -> np.ndarray:
         """(n_units, 4) 0/1 matrix of roles, by the per-role thresholds."""

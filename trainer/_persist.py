@@ -69,7 +69,8 @@ def read_meta(model_dir: str | Path) -> dict:
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"{meta_path}: missing; a model directory holds {ARTIFACT} and {META}") from None
+        raise ModelError(f"{meta_path}: missing; a model directory holds {ARTIFACT} and {META} — "
+                         "retrain with `govspeech train` or omit --model") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ModelError(f"{meta_path}: not valid JSON (truncated or edited?); retrain with `govspeech train`") from None
     if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:

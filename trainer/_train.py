@@ -8,6 +8,7 @@ always fitted on train+dev.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from trainer._config import ConfigError, read_config
-from trainer._cv import cv_scores, grouped_cv, out_of_fold_proba
-from trainer._corpus import by_split, label_matrix, load_corpus, training_weights, unit_dicts
+from trainer._cv import cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
+from trainer._corpus import by_split, label_matrix, load_corpus, load_synthetic, training_weights, unit_dicts
 from trainer._metrics import role_scores
 from trainer._model import RoleModel
+from trainer._stacked import StackedRoleModel
 from trainer._persist import save_model
 from trainer._thresholds import best_thresholds
 
@@ -44,9 +46,14 @@ def apply_overrides(config: dict, overrides: dict[str, object] | None) -> dict:
     return config
 
 
-def build_model(config: dict) -> RoleModel:
+def build_model(config: dict) -> RoleModel | StackedRoleModel:
+    """The estimator the config describes: a RoleModel, under a second stage when [stacking] is on."""
     features = {k: tuple(v) if isinstance(v, list) else v for k, v in config["features"].items()}
-    return RoleModel(features=features, random_state=config["seed"], **config["model"])
+    first = {"features": features, "random_state": config["seed"], **config["model"]}
+    stacking = dict(config.get("stacking", {}))
+    if not stacking.pop("enabled", False):
+        return RoleModel(**first)
+    return StackedRoleModel(first_stage=first, random_state=config["seed"], **stacking)
 
 
 def threshold_grid(config: dict) -> np.ndarray:
@@ -63,12 +70,24 @@ def _load(config_path, corpus_path, overrides) -> tuple[dict, Path, list]:
     return config, corpus_path, load_corpus(corpus_path, require_split=True)
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _synthetic(config: dict) -> dict:
+    """Keyword arguments giving the config's synthetic training units to the CV and fitting helpers."""
+    section = config.get("synthetic", {})
+    units = [u for path in section.get("files", []) for u in load_synthetic(path)]
+    return {"synthetic": units, "synthetic_weight": section.get("weight", 1.0)}
+
+
 def cross_validate(config_path: str | Path, *, corpus_path: str | Path | None = None,
                    overrides: dict[str, object] | None = None) -> dict:
     """Document-grouped CV over train+dev with the config's model (test is not touched)."""
     config, _, units = _load(config_path, corpus_path, overrides)
     both = by_split(units, "train", "dev")
-    return grouped_cv(lambda: build_model(config), both, config["thresholds"]["cv_folds"], threshold_grid(config))
+    return grouped_cv(lambda: build_model(config), both, config["thresholds"]["cv_folds"], threshold_grid(config),
+                      **_synthetic(config))
 
 
 def train(config_path: str | Path, output_dir: str | Path | None = None, *, corpus_path: str | Path | None = None,
@@ -81,29 +100,32 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
     grid = threshold_grid(config)
     source = config["thresholds"]["source"]
     scores = {}
-    proba, folds = out_of_fold_proba(lambda: build_model(config), both, config["thresholds"]["cv_folds"])
+    synthetic = _synthetic(config)
+    make_model = functools.partial(build_model, config)
+    proba, folds = out_of_fold_proba(make_model, both, config["thresholds"]["cv_folds"], **synthetic)
     scores["grouped_cv"] = cv_scores(both, proba, folds, grid)
     if source == "grouped_cv":
         scored = training_weights(both) > 0
         thresholds = best_thresholds(label_matrix(both)[scored], proba[scored], grid)
     elif source == "dev":
-        model = build_model(config).fit(unit_dicts(train_units), label_matrix(train_units),
-                                        sample_weight=training_weights(train_units))
+        model = fit_model(make_model, train_units, document_groups(train_units), **synthetic)
         thresholds = best_thresholds(label_matrix(dev_units), model.predict_proba(unit_dicts(dev_units)), grid)
         model.thresholds_ = thresholds
         scores["dev"] = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
     else:
         raise ConfigError(f"{config_path}: thresholds.source must be 'grouped_cv' or 'dev', got {source!r}")
-    model = build_model(config).fit(unit_dicts(both), label_matrix(both), sample_weight=training_weights(both))
+    model = fit_model(make_model, both, document_groups(both), **synthetic)
     model.thresholds_ = thresholds
     scores["test"] = role_scores(label_matrix(test_units), model.predict(unit_dicts(test_units)))
     meta = {
         "config": config,
-        "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+        "corpus_sha256": _sha256(corpus_path),
+        "synthetic_sha256": {str(p): _sha256(Path(p)) for p in config.get("synthetic", {}).get("files", [])},
         "thresholds": dict(zip(model.roles_, map(float, thresholds))),
         "scores": scores,
         "train_role_rates": dict(zip(model.roles_, map(float, label_matrix(both).mean(axis=0)))),
         "n_train_units": int(training_weights(both).sum()),
+        "n_synthetic_units": len(synthetic["synthetic"]),
     }
     if output_dir is not None:
         meta = save_model(model, output_dir, meta)

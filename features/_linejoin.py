@@ -1,0 +1,55 @@
+"""Lines broken mid-sentence: which line continues the sentence of the line before it.
+
+Scraped and re-typed pages wrap a long sentence (``…使城镇居民可支配收入达到4828元,增长``
+/ ``8.7%,农民人均纯收入…``). A line continues the previous one when that
+line is body text (not a heading, title or salutation) ending mid-clause —
+on a character, digit or comma rather than a sentence mark, closing quote or
+colon — and the line itself does not open a new item (``一、``, ``㈡``, ``2.``,
+``篇3:``) — or when that line leaves a quote or bracket open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from features._context import is_heading
+from features._normalize import normalize_text
+from features._units import TERMINATORS
+
+__all__ = ["continues_previous"]
+
+# Ends mid-clause: a Han character, a letter or digit, a percent sign or a comma.
+_MID_CLAUSE_END = re.compile(r"[\u3400-\u9fff0-9A-Za-z%%,,、]\s*$")
+# Opens a new item or piece; "8.7%" (a decimal) does not.
+_NEW_ITEM = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+[,,、]|[一二三四五六七八九十]+[、.是要]|[((][一二三四五六七八九十\d]+[))]"
+    r"|\d+[、.](?!\d)|[㈠-㈩]|[【\[]|篇\s*\d+|同志们)"
+)
+# A new piece or speech is never a continuation, even after an open quote.
+_NEW_PIECE = re.compile(r"^\s*(篇\s*\d+|同志们)")
+_PAIRS = ("“”", "《》", "((", "()")
+
+
+def continues_previous(lines: Sequence[str]) -> list[bool]:
+    """For each line, whether it continues a sentence broken at the end of the line before."""
+    clean = [normalize_text(line).strip() for line in lines]  # ruby would lengthen a title past a heading
+    flags = [False] * len(lines)
+    for i in range(1, len(lines)):
+        before, line = clean[i - 1], clean[i]
+        if not before or not line or _NEW_PIECE.match(line):
+            continue
+        flags[i] = _unclosed(before) and before[-1] not in TERMINATORS or bool(
+            _MID_CLAUSE_END.search(before) and not _is_heading(before) and not _NEW_ITEM.match(line)
+        )
+    return flags
+
+
+def _unclosed(line: str) -> bool:
+    """A quote or bracket opened and not closed: the sentence goes on (``“世界一流、全国唯`` / ``一、…”``)."""
+    return any(line.count(a) > line.count(b) for a, b in _PAIRS)
+
+
+def _is_heading(line: str) -> bool:
+    """Short and unterminated, or an enumerated item with no sentence mark however long."""
+    return is_heading(line) or bool(_NEW_ITEM.match(line)) and not any(c in TERMINATORS for c in line)

@@ -1,0 +1,89 @@
+"""`govspeech label` as one pipeline: read, label (on one core or several), write.
+
+    inputs ─ predictor._batch.iter_speeches ─ predictor._parallel.label_stream ─ OutputSink
+             (this process: files, folders,    (this process, or worker          (this process, the one
+              JSONL streams; decoded, split,    processes; results in input       writer: commit or roll
+              size-checked)                     order)                            back each input)
+
+An *input* is a text file (or standard input) or one record of a JSONL
+stream. Its speeches are written as they are labelled; when it ends it is
+committed, and if it fails what it wrote is taken back, so the output holds
+whole inputs only. On an interruption (Ctrl-C, or SIGTERM turned into one by
+the CLI) the input under way is taken back and ``--out``'s partial file is
+kept for ``--resume``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from predictor._batch import Done, Failure, Note, Skipped, iter_speeches
+from predictor._output import header
+from predictor._parallel import Rendered, label_stream
+from predictor._progress import progress_bar
+
+__all__ = ["Summary", "label_inputs"]
+
+
+@dataclass
+class Summary:
+    """What a run did, input by input; ``failed`` holds the kind of each failure, in order."""
+
+    ok: int = 0
+    failed: list[str] = field(default_factory=list)
+    skipped: int = 0
+    interrupted: bool = False
+
+    @property
+    def inputs(self) -> int:
+        return self.ok + len(self.failed) + self.skipped
+
+    def __str__(self) -> str:
+        return f"{self.ok} ok, {len(self.failed)} failed" + (f", {self.skipped} already labelled" if self.skipped
+                                                              else "")
+
+
+def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: int = 1, glob: str = "*.txt",
+                 input_format: str = "auto", max_bytes: int | None = None, verbose: bool = False) -> Summary:
+    """Label every input into ``sink`` (an ``OutputSink``), reporting on standard error; the sink is
+    finished (or, on interruption, abandoned) when this returns."""
+    items = iter_speeches(inputs, glob=glob, input_format=input_format, max_bytes=max_bytes,
+                          skip=sink.already_labelled)
+    results = label_stream(items, labeller=labeller, model_path=model_path, fmt=sink.fmt, jobs=jobs)
+    summary, mark = Summary(), sink.mark()
+    try:
+        with progress_bar() as bar:
+            def report(line: str) -> None:
+                bar.write(f"govspeech: {line}", file=sys.stderr)
+
+            for result in results:
+                if isinstance(result, Rendered):
+                    if sink.needs_header:
+                        sink.write(header(sink.fmt, labeller.roles))
+                    sink.write(result.text)
+                    bar.update(result.n_units)
+                    for note in result.notes:
+                        report(f"warning: {result.doc_id}: {note}")
+                elif isinstance(result, Note):
+                    if verbose or not result.verbose:
+                        report(result.message if result.verbose else f"warning: {result.message}")
+                elif isinstance(result, Done):
+                    sink.commit()
+                    summary.ok += 1
+                    mark = sink.mark()
+                elif isinstance(result, Failure):
+                    sink.rollback(mark)  # nothing of a failed input stays in the output
+                    report(result.message)
+                    summary.failed.append(result.kind)
+                elif isinstance(result, Skipped):
+                    summary.skipped += 1
+    except KeyboardInterrupt:
+        sink.rollback(mark)
+        sink.abandon()
+        summary.interrupted = True
+        return summary
+    finally:
+        results.close()  # an early stop ends the worker processes too
+    sink.finish()
+    return summary

@@ -1,0 +1,126 @@
+"""The second stage, the sequence features it reads, cue features and synthetic training units."""
+
+import json
+
+import numpy as np
+import pytest
+
+from features import ROLES, UnitFeatures
+from features._cues import cue_feature_names, cue_matrix
+from features._sequence import sequence_feature_names, sequence_features
+from trainer import CorpusError, by_split, label_matrix, load_corpus, load_model, save_model, unit_dicts
+from trainer._corpus import load_synthetic
+from trainer._cv import document_groups, fit_model, out_of_fold_proba
+from trainer._model import RoleModel
+from trainer._stacked import StackedRoleModel
+
+SMALL_FEATURES = {"word_ngram_range": (1, 1), "char_ngram_range": (1, 2)}
+
+
+@pytest.fixture(scope="module")
+def corpus(fixtures):
+    return load_corpus(fixtures / "mini_corpus.jsonl")
+
+
+def test_sequence_features_see_neighbours_within_the_speech_only():
+    proba = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8], [0.9, 0.0, 0.0, 0.0]])
+    texts = ["一、总结成绩", "今年招商引资成效明显。", "新的一年要再接再厉。"]
+    spans = [(0, 2), (2, 3)]  # two speeches
+    out = sequence_features(proba, texts, spans, window=1)
+    names = sequence_feature_names(ROLES, window=1)
+    assert out.shape == (3, len(names))
+    col = {n: i for i, n in enumerate(names)}
+    assert out[1, col["-1:goal"]] == pytest.approx(0.1)      # the unit before, same speech
+    assert out[1, col["+1:none"]] == 1.0                      # the next unit is in another speech
+    assert out[2, col["-1:none"]] == 1.0 and out[2, col["-1:goal"]] == 0.0
+    assert out[1, col["heading:present"]] == 1.0              # under 一、总结成绩
+    assert out[1, col["heading:praise"]] == pytest.approx(0.4)
+    assert out[0, col["heading:present"]] == 0.0              # a heading is not its own context
+
+
+def test_cue_matrix_counts_each_roles_cues_and_flags_patterns():
+    rows = cue_matrix(["力争年底前完成投资5亿元。", "同志们:"])
+    names = cue_feature_names()
+    goal = names.index("cues:goal")
+    assert rows[0, goal] > 0 and rows[1].sum() == 0
+    deadline = next(i for i, n in enumerate(names) if n.startswith("pattern:goal") and "年底" in n)
+    assert rows[0, deadline] == 1.0
+
+
+def test_digits_as_zero_makes_figures_share_character_ngrams():
+    features = UnitFeatures(word_ngram_range=(1, 1), char_ngram_range=(2, 2), digits_as_zero=True)
+    features.fit(["投资10亿元。", "投资7亿元。"])
+    assert "0亿" in features.char_vectorizer_.vocabulary_ and "7亿" not in features.char_vectorizer_.vocabulary_
+
+
+def test_stacked_model_round_trips_and_predicts_deterministically(corpus, tmp_path):
+    train, test = by_split(corpus, "train", "dev"), by_split(corpus, "test")
+    def fit():
+        model = StackedRoleModel(first_stage={"features": SMALL_FEATURES}, window=1, inner_folds=2)
+        return model.fit(unit_dicts(train), label_matrix(train), groups=document_groups(train))
+    model = fit()
+    proba = model.predict_proba(unit_dicts(test))
+    assert proba.shape == (len(test), len(ROLES)) and ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_array_equal(proba, fit().predict_proba(unit_dicts(test)))
+    save_model(model, tmp_path / "m", {"config": {}, "scores": {}})
+    np.testing.assert_array_equal(load_model(tmp_path / "m")[0].predict(unit_dicts(test)),
+                                  model.predict(unit_dicts(test)))
+
+
+def test_stacked_model_needs_two_speeches(corpus):
+    one = [u for u in corpus if u.doc_id == corpus[0].doc_id]
+    with pytest.raises(ValueError, match="at least 2 speeches"):
+        StackedRoleModel(first_stage={"features": SMALL_FEATURES}).fit(unit_dicts(one), label_matrix(one))
+
+
+def _write(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+SYNTHETIC = [
+    {"doc_id": "syn-1", "sent_id": 0, "text": "鑫源园区全年引进项目不少于20个。", "labels": ["goal"], "synthetic": True},
+    {"doc_id": "syn-1", "sent_id": 1, "text": "有的部门工作不力。", "labels": ["criticism"], "synthetic": True},
+]
+
+
+def test_synthetic_units_must_say_so_and_carry_no_split(tmp_path):
+    assert len(load_synthetic(_write(tmp_path / "ok.jsonl", SYNTHETIC))) == 2
+    with pytest.raises(CorpusError, match="'synthetic': true expected"):
+        load_synthetic(_write(tmp_path / "flag.jsonl", [{**SYNTHETIC[0], "synthetic": False}]))
+    with pytest.raises(CorpusError, match="must not have a 'split'"):
+        load_synthetic(_write(tmp_path / "split.jsonl", [{**SYNTHETIC[0], "split": "train"}]))
+
+
+def test_synthetic_units_are_trained_on_and_never_predicted(corpus, tmp_path):
+    synthetic = load_synthetic(_write(tmp_path / "s.jsonl", SYNTHETIC))
+    real = by_split(corpus, "train", "dev")
+    make = lambda: RoleModel(features=SMALL_FEATURES)  # noqa: E731
+    model = fit_model(make, real, document_groups(real), synthetic=synthetic, synthetic_weight=2.0)
+    assert "鑫" in model.features_.char_vectorizer_.vocabulary_  # seen only in the synthetic unit
+    proba, folds = out_of_fold_proba(make, real, 2, synthetic=synthetic)
+    assert proba.shape == (len(real), len(ROLES))
+
+
+def test_a_synthetic_line_must_be_one_unit(tmp_path):
+    two = {**SYNTHETIC[0], "text": "全年引进项目不少于20个。有的部门工作不力。"}
+    with pytest.raises(CorpusError, match="not exactly one unit"):
+        load_synthetic(_write(tmp_path / "two.jsonl", [two]))
+
+
+def test_synthetic_card_matches_the_file(root):
+    import re
+
+    from trainer import agreement, load_pass, read_config
+
+    files = read_config(root / "configs" / "default.toml")["synthetic"]["files"]
+    units = [u for f in files for u in load_synthetic(root / f)]
+    card = (root / "data/synthetic/README.md").read_text(encoding="utf-8")
+    speeches = len({u.doc_id for u in units})
+    assert f"**{speeches} speeches, {len(units):,} units**" in card
+    for role in (*ROLES, "none"):
+        count = sum((role in u.labels) if role != "none" else not u.labels for u in units)
+        assert re.search(rf"\|\s*{role}\s*\|\s*{count:,}\s*\|", card), role
+    figures = agreement(load_pass(root / files[0]), load_pass(root / "data/synthetic/second_pass.jsonl"))
+    for role, v in figures["per_role"].items():
+        assert re.search(rf"\|\s*{role}\s*\|\s*{v['kappa']:.3f}\s*\|\s*{v['f1']:.3f}\s*\|", card), role

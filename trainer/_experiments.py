@@ -1,0 +1,171 @@
+"""The measurements behind docs/model.md: ablation table, learning curve, error analysis.
+
+Everything here is document-grouped cross-validation over train+dev (the
+test split is never touched), so each table can be rebuilt with one command:
+``python -m trainer.experiments {ablation,curve,errors} --config …``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from features import ROLES, is_heading, speech_spans
+from features._context import is_enumerated
+from trainer._config import ConfigError, read_config
+from trainer._corpus import by_split, label_matrix, training_weights, unit_dicts
+from trainer._cv import cv_scores, document_groups, fit_model, out_of_fold_proba
+from trainer._metrics import role_scores
+from trainer._thresholds import best_thresholds
+from trainer._train import _load, _synthetic, build_model, threshold_grid
+
+__all__ = ["ablation", "error_analysis", "learning_curve", "synthetic_curve", "unit_kind", "UNIT_KINDS"]
+
+UNIT_KINDS = ("heading", "enumerated item", "figure line", "closing call", "report of past work", "other sentence")
+_FIGURE = re.compile(r"\d+(\.\d+)?")
+_PAST = re.compile(r"了|已经|已")
+_DIRECTIVE = re.compile(r"要|必须|务必|应当")
+
+
+def unit_kind(text: str, place: float) -> str:
+    """A rough shape of a unit, for reading errors (not a feature): ``place`` is 0..1 in the speech."""
+    if is_heading(text):
+        return "heading"
+    if is_enumerated(text):
+        return "enumerated item"
+    if len(_FIGURE.findall(text)) >= 2:
+        return "figure line"
+    if place >= 0.9:
+        return "closing call"
+    if _PAST.search(text) and not _DIRECTIVE.search(text):
+        return "report of past work"
+    return "other sentence"
+
+
+def _cv(config: dict, units) -> dict:
+    proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
+                                     config["thresholds"]["cv_folds"], **_synthetic(config))
+    return cv_scores(units, proba, folds, threshold_grid(config))
+
+
+def ablation(config_path: str | Path, variants_path: str | Path, *, corpus_path: str | Path | None = None) -> list[dict]:
+    """One grouped-CV result per variant of ``variants_path`` ([[variant]] name + set = {dotted key: value})."""
+    rows = []
+    for variant in read_config(variants_path).get("variant", []):
+        if "name" not in variant:
+            raise ConfigError(f"{variants_path}: every [[variant]] needs a name")
+        overrides = dict(variant.get("set", {}))
+        config, _, units = _load(config_path, corpus_path, overrides)
+        rows.append({"name": variant["name"], "set": overrides,
+                     "scores": _cv(config, by_split(units, "train", "dev"))})
+    return rows
+
+
+def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, with_synthetic: bool = True,
+                   corpus_path: str | Path | None = None) -> list[dict]:
+    """Grouped-CV macro-F1 when each fold trains on only ``n`` of its real speech groups.
+
+    Each outer fold keeps its held-out speeches; its training groups are
+    subsampled (seeded by the config, ``repeats`` draws per size).
+    """
+    config, _, units = _load(config_path, corpus_path, None)
+    units = by_split(units, "train", "dev")
+    synthetic = _synthetic(config) if with_synthetic else {"synthetic": [], "synthetic_weight": 1.0}
+    groups = document_groups(units)
+    Y = label_matrix(units)
+    rng = np.random.default_rng(config["seed"])
+    make_model = functools.partial(build_model, config)
+    splits = list(GroupKFold(n_splits=config["thresholds"]["cv_folds"]).split(Y, groups=groups))
+    rows = []
+    for n in sizes:
+        results = []
+        for _ in range(repeats):
+            proba = np.zeros(Y.shape)
+            folds = np.zeros(len(units), dtype=int)
+            for k, (fit_idx, held_idx) in enumerate(splits):
+                fit_groups = np.unique(groups[fit_idx])
+                chosen = rng.choice(fit_groups, size=min(n, len(fit_groups)), replace=False)
+                part = fit_idx[np.isin(groups[fit_idx], chosen)]
+                model = fit_model(make_model, [units[i] for i in part], groups[part], **synthetic)
+                proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
+                folds[held_idx] = k
+            results.append(cv_scores(units, proba, folds, threshold_grid(config)))
+        rows.append(_curve_row("speech_groups", n, results))
+    return rows
+
+
+def synthetic_curve(config_path: str | Path, *, sizes: list[int], repeats: int,
+                    corpus_path: str | Path | None = None) -> list[dict]:
+    """Grouped-CV scores when training uses only ``n`` of the synthetic speeches (seeded draws)."""
+    config, _, units = _load(config_path, corpus_path, None)
+    units = by_split(units, "train", "dev")
+    synthetic = _synthetic(config)
+    speeches = list(dict.fromkeys(u.doc_id for u in synthetic["synthetic"]))
+    rng = np.random.default_rng(config["seed"])
+    rows = []
+    for n in sizes:
+        results = []
+        for _ in range(repeats if 0 < n < len(speeches) else 1):
+            chosen = set(rng.choice(speeches, size=min(n, len(speeches)), replace=False)) if n else set()
+            part = [u for u in synthetic["synthetic"] if u.doc_id in chosen]
+            proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
+                                             config["thresholds"]["cv_folds"], synthetic=part,
+                                             synthetic_weight=synthetic["synthetic_weight"])
+            results.append(cv_scores(units, proba, folds, threshold_grid(config)))
+        rows.append(_curve_row("synthetic_speeches", n, results))
+    return rows
+
+
+def _curve_row(key: str, n: int, results: list[dict]) -> dict:
+    return {key: n, "repeats": len(results),
+            "macro_f1": float(np.mean([r["macro_f1"] for r in results])),
+            "per_role": {r: float(np.mean([res["per_role"][r]["f1"] for res in results])) for r in ROLES}}
+
+
+def error_analysis(config_path: str | Path, *, examples: int = 8, corpus_path: str | Path | None = None) -> dict:
+    """Out-of-fold errors of the config's model by role, by speech and by kind of unit, with examples."""
+    config, _, units = _load(config_path, corpus_path, None)
+    units = by_split(units, "train", "dev")
+    proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
+                                     config["thresholds"]["cv_folds"], **_synthetic(config))
+    scored = training_weights(units) > 0
+    Y = label_matrix(units)
+    thresholds = best_thresholds(Y[scored], proba[scored], threshold_grid(config))
+    pred = (proba >= thresholds).astype(int)
+    places = np.zeros(len(units))
+    for start, end in speech_spans([u.doc_id for u in units]):
+        places[start:end] = np.arange(end - start) / max(end - start - 1, 1)
+    kinds = np.array([unit_kind(u.text, p) for u, p in zip(units, places)])
+    by_kind = {}
+    for kind in UNIT_KINDS:
+        mask = scored & (kinds == kind)
+        if mask.any():
+            by_kind[kind] = {"units": int(mask.sum()),
+                             "wrong_set": float((pred[mask] != Y[mask]).any(axis=1).mean()),
+                             "scores": role_scores(Y[mask], pred[mask])}
+    by_speech = {}
+    for doc in dict.fromkeys(u.doc_id for u in units):
+        mask = scored & np.array([u.doc_id == doc for u in units])
+        if mask.any():
+            by_speech[doc] = {"units": int(mask.sum()), "macro_f1": role_scores(Y[mask], pred[mask])["macro_f1"]}
+    errors = {}
+    for j, role in enumerate(ROLES):
+        for name, mask in (("missed", scored & (Y[:, j] == 1) & (pred[:, j] == 0)),
+                           ("false", scored & (Y[:, j] == 0) & (pred[:, j] == 1))):
+            idx = np.where(mask)[0]
+            order = idx[np.argsort(-np.abs(proba[idx, j] - thresholds[j]))][:examples]
+            errors[f"{role} {name}"] = {
+                "count": int(mask.sum()),
+                "by_kind": dict(Counter(kinds[idx]).most_common()),
+                "examples": [{"doc_id": units[i].doc_id, "sent_id": units[i].sent_id, "kind": kinds[i],
+                              "p": round(float(proba[i, j]), 2), "gold": list(units[i].labels),
+                              "text": units[i].text} for i in order],
+            }
+    return {"thresholds": dict(zip(ROLES, map(float, thresholds))),
+            "overall": role_scores(Y[scored], pred[scored]), "by_kind": by_kind, "by_speech": by_speech,
+            "errors": errors}
