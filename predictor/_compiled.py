@@ -3,13 +3,18 @@
 Importing scikit-learn to unpickle a model costs about a second, more than
 labelling a speech. When the model is one this module can read exactly —
 a ``RoleModel`` with TF-IDF blocks over the unit's words and characters
-(digits folded to 0 or not) and one logistic regression per role — its numbers are copied into plain numpy arrays and
-cached in the user cache folder, keyed by the artifact's sha256 and the
-feature builder's source. A copy is used only after it gave the model's own
+(digits folded to 0 or not) and one logistic regression per role, or a
+``StackedRoleModel`` over such a first stage whose second stage is one
+logistic regression per role on the sequence features alone (no unit text) —
+its numbers are copied into plain numpy arrays and cached in the user cache
+folder, keyed by the artifact's sha256 and the feature builder's source. The
+sequence features are computed by the model's own numpy function
+(``features._sequence``), so only the TF-IDF blocks and the logistic
+regressions are copies. A copy is used only after it gave the model's own
 probabilities on probe units (checked when it is made); any other model, or
-a builder that has changed (a stacked model, context or cue blocks, other
-classifiers, parameters this module does not know), is labelled through
-scikit-learn as before.
+a builder that has changed (a boosting second stage or one that reads the
+unit's text, context or cue blocks, other classifiers, parameters this module
+does not know), is labelled through scikit-learn as before.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from pathlib import Path
 
 import numpy as np
 
-from features import as_units, normalize_text, segment
+from features import ROLES, as_units, normalize_text, segment, speech_spans
 from features._segment import stopwords
+from features._sequence import sequence_feature_names, sequence_features
 
-__all__ = ["COMPILED_ENV", "CompiledModel", "compile_model", "fast_or_full", "load_compiled", "save_compiled"]
+__all__ = ["COMPILED_ENV", "CompiledModel", "CompiledStackedModel", "compile_model", "fast_or_full", "load_compiled",
+           "save_compiled"]
 
-# Bump when the arrays saved change meaning.
-COMPILED_FORMAT = 2
+# Bump when the arrays saved change meaning. 3: a file may hold a stacked model (the ``stacked_*`` arrays), which
+# a reader of format 2 would take for its first stage alone.
+COMPILED_FORMAT = 3
 # Set to 0 to always label through scikit-learn (e.g. to time it).
 COMPILED_ENV = "GOVSPEECH_COMPILED"
 # Largest |difference| of a probability allowed between the copy and the model on the probe units.
@@ -47,7 +55,17 @@ def enabled() -> bool:
     return os.environ.get(COMPILED_ENV, "1") != "0"
 
 
-class CompiledModel:
+class _Thresholded:
+    thresholds_: np.ndarray
+
+    def predict_proba(self, X) -> np.ndarray:
+        raise NotImplementedError
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
+
+
+class CompiledModel(_Thresholded):
     """Duck-types ``RoleModel`` for prediction: ``predict_proba``, ``predict`` and ``thresholds_``."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
@@ -124,8 +142,32 @@ class CompiledModel:
                                     for r in range(self.coef.shape[1])]) + self.intercept
         return 1.0 / (1.0 + np.exp(-decision))
 
-    def predict(self, X) -> np.ndarray:
-        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
+
+class CompiledStackedModel(_Thresholded):
+    """Duck-types a ``StackedRoleModel`` with a logistic second stage and no text in it.
+
+    ``arrays`` are the first stage's (``CompiledModel``) and the ``stacked_*`` ones of the second stage.
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.arrays = arrays
+        self.first_ = CompiledModel(arrays)
+        self.thresholds_ = arrays["stacked_thresholds"]
+        self.window = int(arrays["stacked_window"])
+        self.coef, self.intercept = arrays["stacked_coef"], arrays["stacked_intercept"]
+
+    def predict_proba(self, X) -> np.ndarray:
+        units = as_units(X)
+        proba = self.first_.predict_proba(units)
+        inputs = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
+                                   window=self.window)
+        # LogisticRegression.predict_proba of each role: its dense product with (1, n) coefficients, the logistic.
+        decision = np.column_stack([inputs @ self.coef[r : r + 1].T for r in range(len(self.coef))]) + self.intercept
+        return 1.0 / (1.0 + np.exp(-decision))
+
+
+def _from_arrays(arrays: dict[str, np.ndarray]) -> CompiledModel | CompiledStackedModel:
+    return CompiledStackedModel(arrays) if "stacked_coef" in arrays else CompiledModel(arrays)
 
 
 def builder_fingerprint() -> str:
@@ -141,16 +183,39 @@ def _cache_path(meta: dict) -> Path:
     return cache_dir("compiled") / f"{key}.npz"
 
 
-def _unsupported(model) -> str | None:
-    """Why ``model`` cannot be copied exactly, or None."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _binary_logregs(estimators, n_features: int) -> bool:
+    """Whether ``estimators`` are one binary logistic regression per role over ``n_features`` inputs."""
     from sklearn.linear_model import LogisticRegression
 
-    from features._builder import UnitFeatures, _split_words
-    from trainer._model import RoleModel
+    return len(estimators) == len(ROLES) and all(
+        type(est) is LogisticRegression and est.coef_.shape == (1, n_features) and list(est.classes_) == [0, 1]
+        for est in estimators)
 
+
+def _unsupported(model) -> str | None:
+    """Why ``model`` cannot be copied exactly, or None."""
+    from trainer._model import RoleModel
+    from trainer._stacked import StackedRoleModel
+
+    if type(model) is StackedRoleModel:
+        if model.second_stage != "logreg":
+            return f"a {model.second_stage} second stage"
+        if model.with_text:
+            return "a second stage that reads the unit's text"
+        if type(getattr(model, "first_", None)) is not RoleModel:
+            return "a first stage that is not a RoleModel"
+        why = _unsupported(model.first_)
+        if why is not None:
+            return f"first stage: {why}"
+        if not _binary_logregs(model.estimators_, len(sequence_feature_names(ROLES, window=model.window))):
+            return "second stage: classifiers other than binary logistic regression on the sequence features"
+        return None
     if type(model) is not RoleModel:
-        return f"a {type(model).__name__}, not a RoleModel"
+        return f"a {type(model).__name__}, not a RoleModel or StackedRoleModel"
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from features._builder import UnitFeatures, _split_words
+
     features = getattr(model, "features_", None)
     if type(features) is not UnitFeatures or set(features.get_params()) != _FEATURE_PARAMS:
         return "feature builder with other parameters"
@@ -169,16 +234,13 @@ def _unsupported(model) -> str | None:
         if type(vectorizer) is not TfidfVectorizer or any(got[k] != v for k, v in params.items()):
             return f"{attr} with other settings"
     n_features = sum(len(getattr(features, a).vocabulary_) for a in expected)
-    for est in model.estimators_:
-        if type(est) is not LogisticRegression or est.coef_.shape != (1, n_features) or list(est.classes_) != [0, 1]:
-            return "classifiers other than binary logistic regression"
+    if not _binary_logregs(model.estimators_, n_features):
+        return "classifiers other than binary logistic regression"
     return None
 
 
-def compile_model(model, probe_units=()) -> CompiledModel | None:
-    """An exact scikit-learn-free copy of ``model``, or None when it cannot be made or checked."""
-    if _unsupported(model) is not None:
-        return None
+def _role_model_arrays(model) -> dict[str, np.ndarray]:
+    """The arrays of a ``CompiledModel`` copy of a RoleModel that ``_unsupported`` accepted."""
     features = model.features_
     arrays = {"thresholds": np.asarray(model.thresholds_, np.float64),
               "drop_stopwords": np.array(bool(features.drop_stopwords)),
@@ -191,17 +253,43 @@ def compile_model(model, probe_units=()) -> CompiledModel | None:
         arrays |= {f"{name}_terms": np.array(terms, dtype=str), f"{name}_idf": vectorizer.idf_,
                    f"{name}_ngram_range": np.array(vectorizer.ngram_range),
                    f"{name}_sublinear": np.array(bool(vectorizer.sublinear_tf))}
-    compiled = CompiledModel(arrays)
-    rng = np.random.default_rng(0)  # probe units from the model's own words, so most features are exercised
-    words = arrays["word_terms"][rng.choice(len(arrays["word_terms"]), size=(64, 12))]
-    probe = [*_PROBE, *("".join(row) + "。" for row in words), *probe_units]
+    return arrays
+
+
+def _probe(word_terms: np.ndarray, extra=()) -> list[dict]:
+    """Probe units: odd ones, then units from the model's own words (so most features are exercised) in a few
+    speeches with headings (so the sequence features see neighbours, sections and speech edges), then ``extra``."""
+    rng = np.random.default_rng(0)
+    words = word_terms[rng.choice(len(word_terms), size=(64, 12))]
+    units = [{"doc_id": "probe", "text": text} for text in _PROBE]
+    for i, row in enumerate(words):
+        text = f"{'一二三四'[i // 16 % 4]}、{''.join(row[:3])}" if i % 16 in (0, 9) else "".join(row) + "。"
+        units.append({"doc_id": f"probe-{i // 16}", "text": text})
+    return [*units, *as_units(extra)]
+
+
+def compile_model(model, probe_units=()) -> CompiledModel | CompiledStackedModel | None:
+    """An exact scikit-learn-free copy of ``model``, or None when it cannot be made or checked."""
+    if _unsupported(model) is not None:
+        return None
+    if hasattr(model, "first_"):  # a StackedRoleModel: its first stage's arrays and the second stage's
+        second = model.estimators_
+        arrays = {**_role_model_arrays(model.first_),
+                  "stacked_thresholds": np.asarray(model.thresholds_, np.float64),
+                  "stacked_window": np.array(int(model.window)),
+                  "stacked_coef": np.vstack([est.coef_[0] for est in second]).astype(np.float64),
+                  "stacked_intercept": np.array([est.intercept_[0] for est in second], np.float64)}
+    else:
+        arrays = _role_model_arrays(model)
+    compiled = _from_arrays(arrays)
+    probe = _probe(arrays["word_terms"], probe_units)
     expected, got = model.predict_proba(probe), compiled.predict_proba(probe)
     if got.shape != expected.shape or not np.allclose(got, expected, rtol=0, atol=TOLERANCE):
         return None
     return compiled
 
 
-def save_compiled(compiled: CompiledModel, meta: dict) -> None:
+def save_compiled(compiled: CompiledModel | CompiledStackedModel, meta: dict) -> None:
     """Cache the copy atomically; a cache that cannot be written only costs speed."""
     import io
 
@@ -215,14 +303,14 @@ def save_compiled(compiled: CompiledModel, meta: dict) -> None:
         pass  # read-only cache folder: label through scikit-learn next time too
 
 
-def load_compiled(meta: dict) -> CompiledModel | None:
+def load_compiled(meta: dict) -> CompiledModel | CompiledStackedModel | None:
     """The cached copy of the model ``meta`` vouches for, or None."""
     if not enabled():
         return None
     try:
         path = _cache_path(meta)
         with np.load(path, allow_pickle=False) as data:
-            return CompiledModel({k: data[k] for k in data.files})
+            return _from_arrays({k: data[k] for k in data.files})
     except (OSError, KeyError, ValueError):  # absent, unreadable or from another format: rebuild
         return None
 

@@ -1,13 +1,19 @@
 """The scikit-learn-free copy of a model labels exactly as the model does, or is not used."""
 
+import copy
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import predictor
-from predictor._compiled import CompiledModel, compile_model
+from predictor._compiled import CompiledModel, CompiledStackedModel, compile_model
 from trainer import load_model
+
+SPEECH = "同志们:\n一、总结成绩\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n" \
+         "二、明年任务\n要加快园区建设,力争年内建成投产。\n谢谢大家!\n"
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +99,51 @@ def test_a_stacked_model_is_labelled_through_scikit_learn(fixtures, tmp_path, ow
     assert not list(own_cache.glob("compiled/*.npz"))
     units = labeller.label("同志们:\n要加快园区建设,力争年内建成投产。\n但是有的部门重视程度还不是很高;\n")
     assert [u.sent_id for u in units] == [0, 1, 2] and all(set(u.scores) == set(labeller.roles) for u in units)
+
+
+@pytest.fixture(scope="module")
+def stacked(fixtures, tmp_path_factory):
+    """(fitted model, saved directory, units of the test split): a small stacked model, logistic second stage."""
+    from trainer import StackedRoleModel, by_split, label_matrix, load_corpus, save_model, unit_dicts
+    from trainer._cv import document_groups
+
+    corpus = load_corpus(fixtures / "mini_corpus.jsonl")
+    train, test = by_split(corpus, "train", "dev"), by_split(corpus, "test")
+    model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 1), "char_ngram_range": (1, 2)}},
+                             window=1, inner_folds=2)
+    model.fit(unit_dicts(train), label_matrix(train), groups=document_groups(train))
+    out = tmp_path_factory.mktemp("stacked_model")
+    save_model(model, out, {"config": {}, "scores": {}})
+    return model, out, unit_dicts(test) + unit_dicts(train)
+
+
+def test_a_stacked_logreg_model_copy_equals_the_model(stacked, own_cache):
+    model, model_dir, units = stacked
+    compiled = compile_model(model)
+    assert isinstance(compiled, CompiledStackedModel)
+    assert np.abs(compiled.predict_proba(units) - model.predict_proba(units)).max() < 1e-9
+    assert np.array_equal(compiled.predict(units), model.predict(units))
+    predictor.load(model_dir)  # makes and caches the copy
+    fast, full = predictor.load(model_dir), predictor.load(model_dir, compiled=False)
+    assert isinstance(fast.model, CompiledStackedModel) and not isinstance(full.model, CompiledStackedModel)
+    assert fast.label(SPEECH) == full.label(SPEECH)
+    assert np.abs(fast.predict_proba(SPEECH.splitlines()) - full.predict_proba(SPEECH.splitlines())).max() < 1e-9
+
+
+def test_a_stacked_model_that_reads_the_text_is_labelled_by_itself(stacked):
+    model = copy.copy(stacked[0])
+    model.with_text = True
+    assert compile_model(model) is None
+
+
+def test_labelling_with_a_cached_stacked_copy_imports_no_scikit_learn(stacked, own_cache, root):
+    _, model_dir, _ = stacked
+    predictor.load(model_dir)  # the copy is cached: a fresh interpreter needs no unpickling
+    script = ("import sys, predictor\n"
+              f"labeller = predictor.load({str(model_dir)!r})\n"
+              f"labeller.label({SPEECH!r})\n"
+              "print(type(labeller.model).__name__)\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy', 'joblib'}))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["CompiledStackedModel", "[]"]
