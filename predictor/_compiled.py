@@ -5,7 +5,8 @@ labelling a speech. When the model is one this module can read exactly —
 a ``RoleModel`` with TF-IDF blocks over the unit's words and characters
 (digits folded to 0 or not) and one logistic regression per role, or a
 ``StackedRoleModel`` over such a first stage whose second stage is one
-logistic regression per role on the sequence features alone (no unit text) —
+logistic regression per role on the sequence features, with or without the
+first stage's TF-IDF features of the unit (``with_text``) before them —
 its numbers are copied into plain numpy arrays and cached in the user cache
 folder, keyed by the artifact's sha256 and the feature builder's source. The
 sequence features are computed by the model's own numpy function
@@ -13,7 +14,7 @@ sequence features are computed by the model's own numpy function
 regressions are copies. A copy is used only after it gave the model's own
 probabilities on probe units (checked when it is made); any other model, or
 a builder that has changed (a boosting second stage or one that reads the
-unit's text, context or cue blocks, other classifiers, parameters this module
+unit's context or cue blocks, other classifiers, parameters this module
 does not know), is labelled through scikit-learn as before.
 """
 
@@ -35,8 +36,9 @@ __all__ = ["COMPILED_ENV", "CompiledModel", "CompiledStackedModel", "compile_mod
            "save_compiled"]
 
 # Bump when the arrays saved change meaning. 3: a file may hold a stacked model (the ``stacked_*`` arrays), which
-# a reader of format 2 would take for its first stage alone.
-COMPILED_FORMAT = 3
+# a reader of format 2 would take for its first stage alone. 4: the stacked second stage may also read the TF-IDF
+# features (``stacked_with_text``, coefficients wider than the sequence features), which format 3 would misread.
+COMPILED_FORMAT = 4
 # Set to 0 to always label through scikit-learn (e.g. to time it).
 COMPILED_ENV = "GOVSPEECH_COMPILED"
 # Largest |difference| of a probability allowed between the copy and the model on the probe units.
@@ -82,6 +84,7 @@ class CompiledModel(_Thresholded):
                                 bool(arrays[f"{name}_sublinear"])))
             offset += len(terms)
         self.idf = np.concatenate([arrays["word_idf"], arrays["char_idf"]]).astype(np.float32)
+        self.n_features = offset  # width of the TF-IDF matrix: the word block, then the char block
         self.coef, self.intercept = arrays["coef"], arrays["intercept"]
 
     @staticmethod
@@ -111,8 +114,9 @@ class CompiledModel(_Thresholded):
                 blocks.append(b)
         return cols, counts, blocks
 
-    def predict_proba(self, X) -> np.ndarray:
-        units = as_units(X)
+    def tfidf(self, units: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, cols, values) of the units' TF-IDF matrix (``features_.transform``): the nonzeros, row by row,
+        columns sorted in each row, values float32 ones as float64."""
         drop = stopwords() if self.drop_stopwords else frozenset()
         cache: dict[str, tuple] = {}  # speeches repeat units
         rows, cols, counts, blocks = [], [], [], []
@@ -136,17 +140,27 @@ class CompiledModel(_Thresholded):
         squares = (values * values).astype(np.float64)
         key = rows * len(self.blocks) + blocks
         norms = np.sqrt(np.bincount(key, weights=squares, minlength=len(units) * len(self.blocks)))
-        values = (values / norms[key]).astype(np.float32).astype(np.float64)
-        # Decision function, summed in the order of scikit-learn's sparse product, then the logistic.
-        decision = np.column_stack([np.bincount(rows, weights=values * self.coef[cols, r], minlength=len(units))
-                                    for r in range(self.coef.shape[1])]) + self.intercept
+        return rows, cols, (values / norms[key]).astype(np.float32).astype(np.float64)
+
+    @staticmethod
+    def sparse_dot(rows, cols, values, n_rows: int, coef: np.ndarray) -> np.ndarray:
+        """(n_rows, n_roles) product of the sparse matrix with ``coef`` (n_features, n_roles), summed in the order
+        of scikit-learn's sparse product."""
+        return np.column_stack([np.bincount(rows, weights=values * coef[cols, r], minlength=n_rows)
+                                for r in range(coef.shape[1])])
+
+    def predict_proba(self, X) -> np.ndarray:
+        units = as_units(X)
+        decision = self.sparse_dot(*self.tfidf(units), len(units), self.coef) + self.intercept
         return 1.0 / (1.0 + np.exp(-decision))
 
 
 class CompiledStackedModel(_Thresholded):
-    """Duck-types a ``StackedRoleModel`` with a logistic second stage and no text in it.
+    """Duck-types a ``StackedRoleModel`` with a logistic second stage, with or without the unit's text in it.
 
-    ``arrays`` are the first stage's (``CompiledModel``) and the ``stacked_*`` ones of the second stage.
+    ``arrays`` are the first stage's (``CompiledModel``) and the ``stacked_*`` ones of the second stage. With
+    ``with_text`` the second stage's input is the first stage's TF-IDF matrix, then the sequence features: its
+    coefficient columns are split at the TF-IDF width.
     """
 
     def __init__(self, arrays: dict[str, np.ndarray]):
@@ -154,16 +168,25 @@ class CompiledStackedModel(_Thresholded):
         self.first_ = CompiledModel(arrays)
         self.thresholds_ = arrays["stacked_thresholds"]
         self.window = int(arrays["stacked_window"])
+        self.with_text = bool(arrays["stacked_with_text"])
         self.coef, self.intercept = arrays["stacked_coef"], arrays["stacked_intercept"]
+        n_text = self.first_.n_features if self.with_text else 0
+        if self.coef.shape[1] != n_text + len(sequence_feature_names(ROLES, window=self.window)):
+            raise ValueError("second-stage coefficients do not fit its inputs")
+        self.text_coef, self.context_coef = self.coef[:, :n_text].T, self.coef[:, n_text:]
 
     def predict_proba(self, X) -> np.ndarray:
         units = as_units(X)
-        proba = self.first_.predict_proba(units)
-        inputs = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
-                                   window=self.window)
-        # LogisticRegression.predict_proba of each role: its dense product with (1, n) coefficients, the logistic.
-        decision = np.column_stack([inputs @ self.coef[r : r + 1].T for r in range(len(self.coef))]) + self.intercept
-        return 1.0 / (1.0 + np.exp(-decision))
+        first = self.first_
+        rows, cols, values = first.tfidf(units)
+        proba = 1.0 / (1.0 + np.exp(-(first.sparse_dot(rows, cols, values, len(units), first.coef) + first.intercept)))
+        context = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
+                                    window=self.window)
+        # LogisticRegression.predict_proba of each role: its product with (1, n) coefficients, the logistic.
+        decision = np.column_stack([context @ self.context_coef[r : r + 1].T for r in range(len(self.coef))])
+        if self.with_text:  # the TF-IDF columns of the same product, from the first stage's matrix
+            decision = first.sparse_dot(rows, cols, values, len(units), self.text_coef) + decision
+        return 1.0 / (1.0 + np.exp(-(decision + self.intercept)))
 
 
 def _from_arrays(arrays: dict[str, np.ndarray]) -> CompiledModel | CompiledStackedModel:
@@ -200,15 +223,14 @@ def _unsupported(model) -> str | None:
     if type(model) is StackedRoleModel:
         if model.second_stage != "logreg":
             return f"a {model.second_stage} second stage"
-        if model.with_text:
-            return "a second stage that reads the unit's text"
         if type(getattr(model, "first_", None)) is not RoleModel:
             return "a first stage that is not a RoleModel"
         why = _unsupported(model.first_)
         if why is not None:
             return f"first stage: {why}"
-        if not _binary_logregs(model.estimators_, len(sequence_feature_names(ROLES, window=model.window))):
-            return "second stage: classifiers other than binary logistic regression on the sequence features"
+        n_text = _tfidf_width(model.first_.features_) if model.with_text else 0
+        if not _binary_logregs(model.estimators_, n_text + len(sequence_feature_names(ROLES, window=model.window))):
+            return "second stage: classifiers other than binary logistic regression on its inputs"
         return None
     if type(model) is not RoleModel:
         return f"a {type(model).__name__}, not a RoleModel or StackedRoleModel"
@@ -233,10 +255,14 @@ def _unsupported(model) -> str | None:
         got = vectorizer.get_params()
         if type(vectorizer) is not TfidfVectorizer or any(got[k] != v for k, v in params.items()):
             return f"{attr} with other settings"
-    n_features = sum(len(getattr(features, a).vocabulary_) for a in expected)
-    if not _binary_logregs(model.estimators_, n_features):
+    if not _binary_logregs(model.estimators_, _tfidf_width(features)):
         return "classifiers other than binary logistic regression"
     return None
+
+
+def _tfidf_width(features) -> int:
+    """Columns of ``features.transform``'s matrix when only the word and char blocks are on."""
+    return sum(len(getattr(features, f"{name}_vectorizer_").vocabulary_) for name in ("word", "char"))
 
 
 def _role_model_arrays(model) -> dict[str, np.ndarray]:
@@ -277,6 +303,7 @@ def compile_model(model, probe_units=()) -> CompiledModel | CompiledStackedModel
         arrays = {**_role_model_arrays(model.first_),
                   "stacked_thresholds": np.asarray(model.thresholds_, np.float64),
                   "stacked_window": np.array(int(model.window)),
+                  "stacked_with_text": np.array(bool(model.with_text)),
                   "stacked_coef": np.vstack([est.coef_[0] for est in second]).astype(np.float64),
                   "stacked_intercept": np.array([est.intercept_[0] for est in second], np.float64)}
     else:

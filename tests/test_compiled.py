@@ -1,6 +1,5 @@
 """The scikit-learn-free copy of a model labels exactly as the model does, or is not used."""
 
-import copy
 import json
 import subprocess
 import sys
@@ -25,7 +24,7 @@ def own_cache(tmp_path, monkeypatch):
 def test_shipped_model_copy_equals_the_model_on_the_whole_corpus(root):
     model, _ = load_model(predictor.default_model_dir())
     compiled = compile_model(model)
-    assert isinstance(compiled, CompiledModel)
+    assert isinstance(compiled, (CompiledModel, CompiledStackedModel))  # plain or stacked, as shipped
     rows = [json.loads(line) for line in (root / "data" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     units = [{"doc_id": r["doc_id"], "text": r["text"]} for r in rows]
     expected, got = model.predict_proba(units), compiled.predict_proba(units)
@@ -101,26 +100,37 @@ def test_a_stacked_model_is_labelled_through_scikit_learn(fixtures, tmp_path, ow
     assert [u.sent_id for u in units] == [0, 1, 2] and all(set(u.scores) == set(labeller.roles) for u in units)
 
 
-@pytest.fixture(scope="module")
-def stacked(fixtures, tmp_path_factory):
-    """(fitted model, saved directory, units of the test split): a small stacked model, logistic second stage."""
+def _stacked(fixtures, out, **params):
+    """(fitted model, saved directory, units of the test split then train): a small stacked logistic model."""
     from trainer import StackedRoleModel, by_split, label_matrix, load_corpus, save_model, unit_dicts
     from trainer._cv import document_groups
 
     corpus = load_corpus(fixtures / "mini_corpus.jsonl")
     train, test = by_split(corpus, "train", "dev"), by_split(corpus, "test")
     model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 1), "char_ngram_range": (1, 2)}},
-                             window=1, inner_folds=2)
+                             window=1, inner_folds=2, **params)
     model.fit(unit_dicts(train), label_matrix(train), groups=document_groups(train))
-    out = tmp_path_factory.mktemp("stacked_model")
     save_model(model, out, {"config": {}, "scores": {}})
     return model, out, unit_dicts(test) + unit_dicts(train)
 
 
-def test_a_stacked_logreg_model_copy_equals_the_model(stacked, own_cache):
-    model, model_dir, units = stacked
+@pytest.fixture(scope="module")
+def stacked(fixtures, tmp_path_factory):
+    """A small stacked model whose logistic second stage reads the sequence features alone."""
+    return _stacked(fixtures, tmp_path_factory.mktemp("stacked_model"))
+
+
+@pytest.fixture(scope="module")
+def stacked_with_text(fixtures, tmp_path_factory):
+    """A small stacked model whose logistic second stage also reads the unit's TF-IDF (the new default's shape)."""
+    return _stacked(fixtures, tmp_path_factory.mktemp("stacked_text_model"), with_text=True, C=4.0)
+
+
+@pytest.mark.parametrize("which", ["stacked", "stacked_with_text"])
+def test_a_stacked_logreg_model_copy_equals_the_model(which, request, own_cache):
+    model, model_dir, units = request.getfixturevalue(which)
     compiled = compile_model(model)
-    assert isinstance(compiled, CompiledStackedModel)
+    assert isinstance(compiled, CompiledStackedModel) and compiled.with_text == model.with_text
     assert np.abs(compiled.predict_proba(units) - model.predict_proba(units)).max() < 1e-9
     assert np.array_equal(compiled.predict(units), model.predict(units))
     predictor.load(model_dir)  # makes and caches the copy
@@ -130,14 +140,20 @@ def test_a_stacked_logreg_model_copy_equals_the_model(stacked, own_cache):
     assert np.abs(fast.predict_proba(SPEECH.splitlines()) - full.predict_proba(SPEECH.splitlines())).max() < 1e-9
 
 
-def test_a_stacked_model_that_reads_the_text_is_labelled_by_itself(stacked):
-    model = copy.copy(stacked[0])
-    model.with_text = True
-    assert compile_model(model) is None
+def test_the_text_columns_of_a_with_text_second_stage_count(stacked_with_text):
+    """The TF-IDF coefficients are really used: zeroing them in the copy changes its probabilities."""
+    model, _, units = stacked_with_text
+    compiled = compile_model(model)
+    n_text = compiled.first_.n_features
+    assert compiled.coef.shape[1] > n_text and np.abs(compiled.coef[:, :n_text]).max() > 0
+    arrays = {**compiled.arrays, "stacked_coef": compiled.coef.copy()}
+    arrays["stacked_coef"][:, :n_text] = 0.0
+    assert np.abs(CompiledStackedModel(arrays).predict_proba(units) - model.predict_proba(units)).max() > 1e-6
 
 
-def test_labelling_with_a_cached_stacked_copy_imports_no_scikit_learn(stacked, own_cache, root):
-    _, model_dir, _ = stacked
+@pytest.mark.parametrize("which", ["stacked", "stacked_with_text"])
+def test_labelling_with_a_cached_stacked_copy_imports_no_scikit_learn(which, request, own_cache, root):
+    _, model_dir, _ = request.getfixturevalue(which)
     predictor.load(model_dir)  # the copy is cached: a fresh interpreter needs no unpickling
     script = ("import sys, predictor\n"
               f"labeller = predictor.load({str(model_dir)!r})\n"
