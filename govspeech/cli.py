@@ -96,7 +96,9 @@ def cmd_cv(args) -> int:
     result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
-    print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  ({result['n_splits']} folds by speech)")
+    print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  (out-of-fold, pooled over "
+          f"{result['n_splits']} folds by speech; ± is the spread across folds; per-fold mean "
+          f"{result['fold_mean_macro_f1']:.3f})")
     if args.json:
         _write_json(args.json, result)
     return EXIT_OK
