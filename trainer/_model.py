@@ -53,6 +53,15 @@ class RoleModel(BaseEstimator):
         neighbours but are not trained on; other weights scale a unit's say. ``groups`` is accepted for parity
         with ``StackedRoleModel`` and not used.
         """
+        self.fit_matrix(X, Y, sample_weight=sample_weight)
+        return self
+
+    def fit_matrix(self, X, Y, *, sample_weight=None):
+        """Fit as ``fit`` does and return the feature matrix of ``X`` it was fitted on.
+
+        A second stage reads that matrix again; returning it spares segmenting
+        and vectorising the training units twice.
+        """
         Y = np.asarray(Y)
         if Y.ndim != 2 or Y.shape[1] != len(ROLES):
             raise ValueError(f"Y must have shape (n_units, {len(ROLES)}), got {Y.shape}")
@@ -65,7 +74,7 @@ class RoleModel(BaseEstimator):
         self.estimators_ = self.fit_classifiers(matrix[keep], Y[keep], weights)
         self.thresholds_ = np.full(len(ROLES), 0.5)
         self.roles_ = ROLES
-        return self
+        return matrix
 
     def fit_classifiers(self, matrix, Y: np.ndarray, sample_weight=None) -> list:
         """One fitted binary classifier per role on a feature matrix (no feature fitting)."""

@@ -95,8 +95,8 @@ class StackedRoleModel(BaseEstimator):
         if groups is None:
             groups = np.array([str(u["doc_id"]) for u in units])
         groups = np.asarray(groups)
-        self.first_ = RoleModel(**(self.first_stage or {})).fit(units, Y, sample_weight=sample_weight)
-        matrix = self.first_.features_.transform(units)
+        self.first_ = RoleModel(**(self.first_stage or {}))
+        matrix = self.first_.fit_matrix(units, Y, sample_weight=sample_weight)
         inputs = self._inputs(units, matrix, self._out_of_fold(matrix, Y, weights, groups))
         base = self._second_classifier()
         self.estimators_ = [clone(base).fit(inputs[keep], Y[keep, j], sample_weight=weights[keep])
