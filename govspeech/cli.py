@@ -41,7 +41,14 @@ def cmd_corpus(args) -> int:
 def cmd_agreement(args) -> int:
     from trainer import agreement, load_pass
 
-    result = agreement(load_pass(args.first), load_pass(args.second))
+    if args.paraphrases_of:  # --first is a rewrites file: its labels are the paraphrased units' inherited ones
+        from trainer._corpus import load_corpus, load_paraphrases
+
+        units = load_paraphrases(args.first, load_corpus(args.paraphrases_of))
+        first = {(u.doc_id, u.sent_id): (u.labels, False) for u in units if not u.duplicate_of}
+    else:
+        first = load_pass(args.first)
+    result = agreement(first, load_pass(args.second))
     print(f"units labelled twice: {result['n_units']} in {result['n_documents']} speeches")
     for role, v in result["per_role"].items():
         print(f"{role:<10} kappa {v['kappa']:.3f}  F1 {v['f1']:.3f}  positives {v['positives_first']}/{v['positives_second']}")
@@ -227,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("agreement", help="agreement between two annotation passes")
     p.add_argument("--first", default="data/annotation/pass_a.jsonl")
     p.add_argument("--second", default="data/annotation/pass_b.jsonl")
+    p.add_argument("--paraphrases-of", metavar="CORPUS",
+                   help="--first is a paraphrase rewrites file; take its labels from the units of CORPUS it rewrites")
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(run=cmd_agreement)
     return parser

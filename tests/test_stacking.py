@@ -9,8 +9,8 @@ from features import ROLES, UnitFeatures
 from features._cues import cue_feature_names, cue_matrix
 from features._sequence import sequence_feature_names, sequence_features
 from trainer import CorpusError, by_split, label_matrix, load_corpus, load_model, save_model, unit_dicts
-from trainer._corpus import load_synthetic
-from trainer._cv import document_groups, fit_model, out_of_fold_proba
+from trainer._corpus import load_paraphrases, load_synthetic
+from trainer._cv import TrainingExtras, document_groups, fit_model, out_of_fold_proba
 from trainer._model import RoleModel
 from trainer._stacked import StackedRoleModel
 
@@ -96,10 +96,58 @@ def test_synthetic_units_are_trained_on_and_never_predicted(corpus, tmp_path):
     synthetic = load_synthetic(_write(tmp_path / "s.jsonl", SYNTHETIC))
     real = by_split(corpus, "train", "dev")
     make = lambda: RoleModel(features=SMALL_FEATURES)  # noqa: E731
-    model = fit_model(make, real, document_groups(real), synthetic=synthetic, synthetic_weight=2.0)
+    extras = TrainingExtras(synthetic=synthetic, synthetic_weight=2.0)
+    model = fit_model(make, real, document_groups(real), extras=extras)
     assert "鑫" in model.features_.char_vectorizer_.vocabulary_  # seen only in the synthetic unit
-    proba, folds = out_of_fold_proba(make, real, 2, synthetic=synthetic)
+    proba, folds = out_of_fold_proba(make, real, 2, extras=extras)
     assert proba.shape == (len(real), len(ROLES))
+
+
+def _rewrites_of(units, **changes):
+    return [{"source": f"{u.doc_id}:{u.sent_id}", "text": f"鑫源园区第{i}句。", "synthetic": True, **changes}
+            for i, u in enumerate(units)]
+
+
+def _originals(corpus, doc_id):
+    return [u for u in corpus if u.doc_id == doc_id and not u.debris and not u.duplicate_of]
+
+
+def test_a_paraphrased_speech_follows_its_source_and_keeps_its_roles(corpus, tmp_path):
+    doc = next(u.doc_id for u in corpus if u.split == "train")
+    source = [u for u in corpus if u.doc_id == doc and not u.debris]
+    speech = load_paraphrases(_write(tmp_path / "ok.jsonl", _rewrites_of(_originals(corpus, doc))), corpus)
+    assert [(u.sent_id, u.labels) for u in speech] == [(u.sent_id, u.labels) for u in source]
+    assert {u.doc_id for u in speech} == {f"ok:{doc}"}
+    assert all(u.extra["paraphrase_of_doc"] == doc and u.text.startswith("鑫源") for u in speech)
+
+
+def test_paraphrases_refuse_test_speeches_gaps_and_unflagged_lines(corpus, tmp_path):
+    test_doc = next(u.doc_id for u in corpus if u.split == "test")
+    train_doc = next(u.doc_id for u in corpus if u.split == "train")
+    with pytest.raises(CorpusError, match="only train and dev"):
+        load_paraphrases(_write(tmp_path / "t.jsonl", _rewrites_of(_originals(corpus, test_doc))), corpus)
+    with pytest.raises(CorpusError, match="no rewrite of"):
+        load_paraphrases(_write(tmp_path / "gap.jsonl", _rewrites_of(_originals(corpus, train_doc))[1:]), corpus)
+    with pytest.raises(CorpusError, match="'synthetic': true expected"):
+        load_paraphrases(_write(tmp_path / "f.jsonl", _rewrites_of(_originals(corpus, train_doc), synthetic=False)),
+                         corpus)
+    with pytest.raises(CorpusError, match="must name a corpus unit"):
+        load_paraphrases(_write(tmp_path / "n.jsonl", [{"source": "nowhere:0", "text": "好。", "synthetic": True}]),
+                         corpus)
+
+
+def test_a_paraphrase_trains_only_in_folds_that_train_on_its_source(corpus, tmp_path):
+    real = by_split(corpus, "train", "dev")
+    doc = real[0].doc_id
+    extras = TrainingExtras(paraphrases=load_paraphrases(
+        _write(tmp_path / "p.jsonl", _rewrites_of(_originals(corpus, doc))), corpus))
+    with_source, _ = extras.for_training([u for u in real if u.doc_id == doc])
+    without_source, _ = extras.for_training([u for u in real if u.doc_id != doc])
+    assert with_source and without_source == []
+    make = lambda: RoleModel(features=SMALL_FEATURES)  # noqa: E731
+    others = [u for u in real if u.doc_id != doc]
+    assert "鑫" not in fit_model(make, others, document_groups(others), extras=extras).features_.char_vectorizer_.vocabulary_
+    assert "鑫" in fit_model(make, real, document_groups(real), extras=extras).features_.char_vectorizer_.vocabulary_
 
 
 def test_a_synthetic_line_must_be_one_unit(tmp_path):
@@ -124,3 +172,28 @@ def test_synthetic_card_matches_the_file(root):
     figures = agreement(load_pass(root / files[0]), load_pass(root / "data/synthetic/second_pass.jsonl"))
     for role, v in figures["per_role"].items():
         assert re.search(rf"\|\s*{role}\s*\|\s*{v['kappa']:.3f}\s*\|\s*{v['f1']:.3f}\s*\|", card), role
+
+
+def test_paraphrase_card_matches_the_files(root, tmp_path):
+    import re
+
+    from govspeech.cli import main
+
+    corpus = load_corpus(root / "data/corpus.jsonl")
+    units = load_paraphrases(root / "data/paraphrases/round1.jsonl", corpus)
+    trained = [u for u in units if not u.duplicate_of]
+    card = (root / "data/paraphrases/README.md").read_text(encoding="utf-8")
+    assert f"**{len(trained):,} rewrites**" in card
+    assert f"**{len({u.doc_id for u in units})} paraphrased" in card
+    for role in (*ROLES, "none"):
+        count = sum((role in u.labels) if role != "none" else not u.labels for u in trained)
+        assert re.search(rf"\|\s*{role}\s*\|\s*{count:,}\s*\|\s*$", card, re.M), role
+    out = tmp_path / "agreement.json"
+    assert main(["agreement", "--first", str(root / "data/paraphrases/round1.jsonl"), "--second",
+                 str(root / "data/paraphrases/second_pass.jsonl"), "--paraphrases-of",
+                 str(root / "data/corpus.jsonl"), "--json", str(out)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for role, v in figures["per_role"].items():
+        assert re.search(rf"\|\s*{role}\s*\|\s*{v['kappa']:.3f}\s*\|\s*{v['f1']:.3f}\s*\|", card), role
+    assert f"({figures['n_units']} units" in card and f"Macro-F1 {figures['macro_f1']:.3f}" in card
+

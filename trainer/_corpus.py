@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from features import ROLES, split_units
 
-__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "load_synthetic", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
+__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "load_paraphrases", "load_synthetic", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
 
 SPLITS = ("train", "dev", "test")
 _REQUIRED = {"doc_id": str, "sent_id": int, "text": str, "labels": list}
@@ -119,6 +119,58 @@ def load_synthetic(path: str | Path) -> list[CorpusUnit]:
         if split_units(unit.text) != [unit.text]:
             raise CorpusError(f"{where}: the text is not exactly one unit (LABELS.md's unit rule cuts it into "
                               f"{len(split_units(unit.text))}); write one unit a line")
+    return units
+
+
+def load_paraphrases(path: str | Path, corpus: Iterable[CorpusUnit]) -> list[CorpusUnit]:
+    """Paraphrased train/dev speeches, built from a file of rewrites and the corpus they reword.
+
+    Each line of ``path`` rewrites one distinct corpus unit:
+    ``{"source": "DOC:SENT", "text": ..., "synthetic": true}``. A paraphrased
+    speech ``NAME:DOC`` (NAME the file's stem, so several files of rewrites
+    stay apart) follows speech DOC unit by unit (debris left out), each
+    unit's text its rewrite (a duplicate takes its original's) and its labels
+    the source's gold labels: a paraphrase keeps the meaning, so it keeps the
+    roles, and relabelling the corpus carries over. Only train and dev units
+    may be rewritten. ``extra["paraphrase_of_doc"]`` names the source speech,
+    so cross-validation trains on a paraphrase only where it trains on DOC.
+    """
+    corpus = list(corpus)
+    by_id = {f"{u.doc_id}:{u.sent_id}": u for u in corpus}
+    rewrites = {}
+    for where, record in read_jsonl(path):
+        source = by_id.get(record.get("source")) if isinstance(record, dict) else None
+        if source is None:
+            raise CorpusError(f"{where}: 'source' must name a corpus unit as 'DOC:SENT', got "
+                              f"{record.get('source') if isinstance(record, dict) else record!r}")
+        if record.get("synthetic") is not True:
+            raise CorpusError(f"{where}: 'synthetic': true expected; a rewrite is training-only text")
+        if source.split not in ("train", "dev"):
+            raise CorpusError(f"{where}: rewrites a {source.split or 'split-less'} unit; only train and dev "
+                              "speeches may be paraphrased, or evaluation would see them reworded")
+        if source.duplicate_of or source.debris:
+            raise CorpusError(f"{where}: rewrites a {'duplicate' if source.duplicate_of else 'debris'} unit; "
+                              "rewrite the original only (duplicates take its rewrite, debris is left out)")
+        text = record.get("text")
+        if not isinstance(text, str) or split_units(text) != [text]:
+            raise CorpusError(f"{where}: the text is not exactly one unit under LABELS.md's unit rule; "
+                              "write one unit a line")
+        rewrites[record["source"]] = text
+    sources = {key.rsplit(":", 1)[0] for key in rewrites}
+    name = Path(path).stem
+    units = []
+    for unit in corpus:
+        if unit.doc_id not in sources or unit.debris:
+            continue
+        original = unit.duplicate_of or f"{unit.doc_id}:{unit.sent_id}"
+        if original not in rewrites:
+            raise CorpusError(f"{path}: no rewrite of {original}, needed by paraphrased speech {unit.doc_id}; "
+                              "a paraphrased speech must rewrite every unit of its source")
+        units.append(CorpusUnit(
+            doc_id=f"{name}:{unit.doc_id}", sent_id=unit.sent_id, text=rewrites[original], labels=unit.labels,
+            duplicate_of=f"{name}:{unit.duplicate_of}" if unit.duplicate_of else None,
+            extra={"synthetic": True, "paraphrase_of": f"{unit.doc_id}:{unit.sent_id}",
+                   "paraphrase_of_doc": unit.doc_id}))
     return units
 
 

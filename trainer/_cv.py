@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -13,7 +14,8 @@ from trainer._metrics import role_scores
 from trainer._units_table import duplicate_groups
 from trainer._thresholds import best_thresholds
 
-__all__ = ["cv_scores", "document_groups", "fit_model", "grouped_cv", "out_of_fold_proba"]
+__all__ = ["NO_EXTRAS", "TrainingExtras", "cv_scores", "document_groups", "fit_model", "grouped_cv",
+           "out_of_fold_proba"]
 
 
 def document_groups(units: list[CorpusUnit]) -> np.ndarray:
@@ -23,23 +25,61 @@ def document_groups(units: list[CorpusUnit]) -> np.ndarray:
     return np.array([names[group_of[u.doc_id]] for u in units])
 
 
-def fit_model(make_model, units: list[CorpusUnit], groups: np.ndarray, *, synthetic: Sequence[CorpusUnit] = (),
-              synthetic_weight: float = 1.0):
-    """A model fitted on ``units`` (duplicates as context only) plus the synthetic units at their weight."""
-    everything = [*units, *synthetic]
-    synthetic_groups = {doc: int(groups.max(initial=0)) + 1 + i
-                        for i, doc in enumerate(dict.fromkeys(u.doc_id for u in synthetic))}
-    weights = np.concatenate([training_weights(units), np.full(len(synthetic), float(synthetic_weight))])
-    all_groups = np.concatenate([groups, [synthetic_groups[u.doc_id] for u in synthetic]]).astype(int)
+@dataclass(frozen=True)
+class TrainingExtras:
+    """Training-only units added to real ones: never predicted, never scored.
+
+    ``synthetic`` speeches join every training set. ``paraphrases`` are
+    rewritten real speeches: each joins a training set only together with the
+    real speech it paraphrases (``paraphrase_of_doc``), so no fold trains on
+    a rewording of a speech it holds out.
+    """
+
+    synthetic: Sequence[CorpusUnit] = ()
+    synthetic_weight: float = 1.0
+    paraphrases: Sequence[CorpusUnit] = ()
+    paraphrase_weight: float = 1.0
+
+    def for_training(self, units: Sequence[CorpusUnit]) -> tuple[list[CorpusUnit], np.ndarray]:
+        """The extra units that may train alongside ``units``, and their sample weights."""
+        sources = {u.doc_id for u in units}
+        paraphrases = [p for p in self.paraphrases if p.extra["paraphrase_of_doc"] in sources]
+        weights = np.concatenate([np.full(len(self.synthetic), float(self.synthetic_weight)),
+                                  training_weights(paraphrases) * float(self.paraphrase_weight)])
+        return [*self.synthetic, *paraphrases], weights
+
+
+NO_EXTRAS = TrainingExtras()
+
+
+def fit_model(make_model, units: list[CorpusUnit], groups: np.ndarray, *, extras: TrainingExtras = NO_EXTRAS):
+    """A model fitted on ``units`` (duplicates as context only) plus the extras that may join them."""
+    extra, extra_weights = extras.for_training(units)
+    group_of_doc = {u.doc_id: g for u, g in zip(units, groups)}
+    next_group = int(groups.max(initial=0)) + 1
+    for unit in extra:  # a paraphrase sits in its source's group; a synthetic speech in a group of its own
+        if unit.doc_id in group_of_doc:
+            continue
+        source = unit.extra.get("paraphrase_of_doc")
+        if source is not None:
+            group_of_doc[unit.doc_id] = group_of_doc[source]
+        else:
+            group_of_doc[unit.doc_id] = next_group
+            next_group += 1
+    everything = [*units, *extra]
+    weights = np.concatenate([training_weights(units), extra_weights])
+    all_groups = np.array([group_of_doc[u.doc_id] for u in everything], dtype=int)
     return make_model().fit(unit_dicts(everything), label_matrix(everything), sample_weight=weights,
                             groups=all_groups)
 
 
-def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, synthetic: Sequence[CorpusUnit] = (),
-                      synthetic_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, extras: TrainingExtras = NO_EXTRAS,
+                      choose_groups=None) -> tuple[np.ndarray, np.ndarray]:
     """(probabilities, fold index) for every unit, each predicted by a model that never saw its group.
 
-    Synthetic units join every fold's training part and are never predicted.
+    Extras join each fold's training part and are never predicted.
+    ``choose_groups``, given a fold's training group ids, returns the ones to
+    train on (the learning curve's subsampling); by default all of them.
     """
     groups = document_groups(units)
     if len(set(groups)) < n_splits:
@@ -49,25 +89,27 @@ def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, syn
     proba = np.zeros(Y.shape, dtype=float)
     folds = np.zeros(len(units), dtype=int)
     for k, (fit_idx, held_idx) in enumerate(GroupKFold(n_splits=n_splits).split(Y, groups=groups)):
-        missing = [role for j, role in enumerate(ROLES) if Y[fit_idx, j].min() == Y[fit_idx, j].max()]
+        if choose_groups is not None:
+            fit_idx = fit_idx[np.isin(groups[fit_idx], choose_groups(np.unique(groups[fit_idx])))]
+        fit_units = [units[i] for i in fit_idx]
+        trained_on = np.vstack([Y[fit_idx], label_matrix(extras.for_training(fit_units)[0]).reshape(-1, len(ROLES))])
+        missing = [role for j, role in enumerate(ROLES) if trained_on[:, j].min() == trained_on[:, j].max()]
         if missing:
             raise CorpusError(f"fold {k + 1} of {n_splits}: no {'/'.join(missing)} units to train on once its "
                               "speeches are held out; use fewer folds (thresholds.cv_folds) or more data")
-        model = fit_model(make_model, [units[i] for i in fit_idx], groups[fit_idx], synthetic=synthetic,
-                          synthetic_weight=synthetic_weight)
+        model = fit_model(make_model, fit_units, groups[fit_idx], extras=extras)
         proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
         folds[held_idx] = k
     return proba, folds
 
 
 def grouped_cv(make_model, units: list[CorpusUnit], n_splits: int, grid: np.ndarray, *,
-               synthetic: Sequence[CorpusUnit] = (), synthetic_weight: float = 1.0) -> dict:
+               extras: TrainingExtras = NO_EXTRAS) -> dict:
     """Per-fold scores with thresholds chosen on the other folds' out-of-fold predictions.
 
     Duplicates are scored nowhere (they repeat their first occurrence).
     """
-    proba, folds = out_of_fold_proba(make_model, units, n_splits, synthetic=synthetic,
-                                     synthetic_weight=synthetic_weight)
+    proba, folds = out_of_fold_proba(make_model, units, n_splits, extras=extras)
     return cv_scores(units, proba, folds, grid)
 
 

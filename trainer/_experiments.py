@@ -7,22 +7,22 @@ test split is never touched), so each table can be rebuilt with one command:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
 
 from features import ROLES, is_heading, speech_spans
 from features._context import is_enumerated
 from trainer._config import ConfigError, read_config
-from trainer._corpus import by_split, label_matrix, training_weights, unit_dicts
-from trainer._cv import cv_scores, document_groups, fit_model, out_of_fold_proba
+from trainer._corpus import by_split, label_matrix, training_weights
+from trainer._cv import cv_scores, out_of_fold_proba
 from trainer._metrics import role_scores
 from trainer._thresholds import best_thresholds
-from trainer._train import _load, _synthetic, build_model, threshold_grid
+from trainer._train import _load, build_model, threshold_grid, training_extras
 
 __all__ = ["ablation", "error_analysis", "learning_curve", "synthetic_curve", "unit_kind", "UNIT_KINDS"]
 
@@ -47,9 +47,9 @@ def unit_kind(text: str, place: float) -> str:
     return "other sentence"
 
 
-def _cv(config: dict, units) -> dict:
+def _cv(config: dict, units, extras) -> dict:
     proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
-                                     config["thresholds"]["cv_folds"], **_synthetic(config))
+                                     config["thresholds"]["cv_folds"], extras=extras)
     return cv_scores(units, proba, folds, threshold_grid(config))
 
 
@@ -62,7 +62,7 @@ def ablation(config_path: str | Path, variants_path: str | Path, *, corpus_path:
         overrides = dict(variant.get("set", {}))
         config, _, units = _load(config_path, corpus_path, overrides)
         rows.append({"name": variant["name"], "set": overrides,
-                     "scores": _cv(config, by_split(units, "train", "dev"))})
+                     "scores": _cv(config, by_split(units, "train", "dev"), training_extras(config, units))})
     return rows
 
 
@@ -73,27 +73,22 @@ def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, w
     Each outer fold keeps its held-out speeches; its training groups are
     subsampled (seeded by the config, ``repeats`` draws per size).
     """
-    config, _, units = _load(config_path, corpus_path, None)
-    units = by_split(units, "train", "dev")
-    synthetic = _synthetic(config) if with_synthetic else {"synthetic": [], "synthetic_weight": 1.0}
-    groups = document_groups(units)
-    Y = label_matrix(units)
+    config, _, corpus = _load(config_path, corpus_path, None)
+    units = by_split(corpus, "train", "dev")
+    extras = training_extras(config, corpus)
+    if not with_synthetic:
+        extras = dataclasses.replace(extras, synthetic=())
     rng = np.random.default_rng(config["seed"])
-    make_model = functools.partial(build_model, config)
-    splits = list(GroupKFold(n_splits=config["thresholds"]["cv_folds"]).split(Y, groups=groups))
+
+    def choose(fit_groups):
+        return rng.choice(fit_groups, size=min(n, len(fit_groups)), replace=False)
+
     rows = []
     for n in sizes:
         results = []
         for _ in range(repeats):
-            proba = np.zeros(Y.shape)
-            folds = np.zeros(len(units), dtype=int)
-            for k, (fit_idx, held_idx) in enumerate(splits):
-                fit_groups = np.unique(groups[fit_idx])
-                chosen = rng.choice(fit_groups, size=min(n, len(fit_groups)), replace=False)
-                part = fit_idx[np.isin(groups[fit_idx], chosen)]
-                model = fit_model(make_model, [units[i] for i in part], groups[part], **synthetic)
-                proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
-                folds[held_idx] = k
+            proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
+                                             config["thresholds"]["cv_folds"], extras=extras, choose_groups=choose)
             results.append(cv_scores(units, proba, folds, threshold_grid(config)))
         rows.append(_curve_row("speech_groups", n, results))
     return rows
@@ -102,20 +97,19 @@ def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, w
 def synthetic_curve(config_path: str | Path, *, sizes: list[int], repeats: int,
                     corpus_path: str | Path | None = None) -> list[dict]:
     """Grouped-CV scores when training uses only ``n`` of the synthetic speeches (seeded draws)."""
-    config, _, units = _load(config_path, corpus_path, None)
-    units = by_split(units, "train", "dev")
-    synthetic = _synthetic(config)
-    speeches = list(dict.fromkeys(u.doc_id for u in synthetic["synthetic"]))
+    config, _, corpus = _load(config_path, corpus_path, None)
+    units = by_split(corpus, "train", "dev")
+    extras = training_extras(config, corpus)
+    speeches = list(dict.fromkeys(u.doc_id for u in extras.synthetic))
     rng = np.random.default_rng(config["seed"])
     rows = []
     for n in sizes:
         results = []
         for _ in range(repeats if 0 < n < len(speeches) else 1):
             chosen = set(rng.choice(speeches, size=min(n, len(speeches)), replace=False)) if n else set()
-            part = [u for u in synthetic["synthetic"] if u.doc_id in chosen]
+            part = dataclasses.replace(extras, synthetic=[u for u in extras.synthetic if u.doc_id in chosen])
             proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
-                                             config["thresholds"]["cv_folds"], synthetic=part,
-                                             synthetic_weight=synthetic["synthetic_weight"])
+                                             config["thresholds"]["cv_folds"], extras=part)
             results.append(cv_scores(units, proba, folds, threshold_grid(config)))
         rows.append(_curve_row("synthetic_speeches", n, results))
     return rows
@@ -129,10 +123,10 @@ def _curve_row(key: str, n: int, results: list[dict]) -> dict:
 
 def error_analysis(config_path: str | Path, *, examples: int = 8, corpus_path: str | Path | None = None) -> dict:
     """Out-of-fold errors of the config's model by role, by speech and by kind of unit, with examples."""
-    config, _, units = _load(config_path, corpus_path, None)
-    units = by_split(units, "train", "dev")
+    config, _, corpus = _load(config_path, corpus_path, None)
+    units = by_split(corpus, "train", "dev")
     proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
-                                     config["thresholds"]["cv_folds"], **_synthetic(config))
+                                     config["thresholds"]["cv_folds"], extras=training_extras(config, corpus))
     scored = training_weights(units) > 0
     Y = label_matrix(units)
     thresholds = best_thresholds(Y[scored], proba[scored], threshold_grid(config))

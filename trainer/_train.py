@@ -16,15 +16,16 @@ from pathlib import Path
 import numpy as np
 
 from trainer._config import ConfigError, read_config
-from trainer._cv import cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
-from trainer._corpus import by_split, label_matrix, load_corpus, load_synthetic, training_weights, unit_dicts
+from trainer._cv import TrainingExtras, cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
+from trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic,
+                             training_weights, unit_dicts)
 from trainer._metrics import role_scores
 from trainer._model import RoleModel
 from trainer._stacked import StackedRoleModel
 from trainer._persist import save_model
 from trainer._thresholds import best_thresholds
 
-__all__ = ["TrainResult", "apply_overrides", "build_model", "cross_validate", "threshold_grid", "train"]
+__all__ = ["TrainResult", "apply_overrides", "build_model", "cross_validate", "threshold_grid", "train", "training_extras"]
 
 
 @dataclass
@@ -74,11 +75,16 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _synthetic(config: dict) -> dict:
-    """Keyword arguments giving the config's synthetic training units to the CV and fitting helpers."""
-    section = config.get("synthetic", {})
-    units = [u for path in section.get("files", []) for u in load_synthetic(path)]
-    return {"synthetic": units, "synthetic_weight": section.get("weight", 1.0)}
+def training_extras(config: dict, corpus: list[CorpusUnit]) -> TrainingExtras:
+    """The config's training-only units: synthetic speeches and paraphrased corpus speeches."""
+    synthetic = config.get("synthetic", {})
+    paraphrases = config.get("paraphrases", {})
+    return TrainingExtras(
+        synthetic=[u for path in synthetic.get("files", []) for u in load_synthetic(path)],
+        synthetic_weight=synthetic.get("weight", 1.0),
+        paraphrases=[u for path in paraphrases.get("files", []) for u in load_paraphrases(path, corpus)],
+        paraphrase_weight=paraphrases.get("weight", 1.0),
+    )
 
 
 def cross_validate(config_path: str | Path, *, corpus_path: str | Path | None = None,
@@ -87,7 +93,7 @@ def cross_validate(config_path: str | Path, *, corpus_path: str | Path | None = 
     config, _, units = _load(config_path, corpus_path, overrides)
     both = by_split(units, "train", "dev")
     return grouped_cv(lambda: build_model(config), both, config["thresholds"]["cv_folds"], threshold_grid(config),
-                      **_synthetic(config))
+                      extras=training_extras(config, units))
 
 
 def train(config_path: str | Path, output_dir: str | Path | None = None, *, corpus_path: str | Path | None = None,
@@ -100,32 +106,34 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
     grid = threshold_grid(config)
     source = config["thresholds"]["source"]
     scores = {}
-    synthetic = _synthetic(config)
+    extras = training_extras(config, units)
     make_model = functools.partial(build_model, config)
-    proba, folds = out_of_fold_proba(make_model, both, config["thresholds"]["cv_folds"], **synthetic)
+    proba, folds = out_of_fold_proba(make_model, both, config["thresholds"]["cv_folds"], extras=extras)
     scores["grouped_cv"] = cv_scores(both, proba, folds, grid)
     if source == "grouped_cv":
         scored = training_weights(both) > 0
         thresholds = best_thresholds(label_matrix(both)[scored], proba[scored], grid)
     elif source == "dev":
-        model = fit_model(make_model, train_units, document_groups(train_units), **synthetic)
+        model = fit_model(make_model, train_units, document_groups(train_units), extras=extras)
         thresholds = best_thresholds(label_matrix(dev_units), model.predict_proba(unit_dicts(dev_units)), grid)
         model.thresholds_ = thresholds
         scores["dev"] = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
     else:
         raise ConfigError(f"{config_path}: thresholds.source must be 'grouped_cv' or 'dev', got {source!r}")
-    model = fit_model(make_model, both, document_groups(both), **synthetic)
+    model = fit_model(make_model, both, document_groups(both), extras=extras)
     model.thresholds_ = thresholds
     scores["test"] = role_scores(label_matrix(test_units), model.predict(unit_dicts(test_units)))
     meta = {
         "config": config,
         "corpus_sha256": _sha256(corpus_path),
-        "synthetic_sha256": {str(p): _sha256(Path(p)) for p in config.get("synthetic", {}).get("files", [])},
+        "synthetic_sha256": {str(p): _sha256(Path(p)) for section in ("synthetic", "paraphrases")
+                             for p in config.get(section, {}).get("files", [])},
         "thresholds": dict(zip(model.roles_, map(float, thresholds))),
         "scores": scores,
         "train_role_rates": dict(zip(model.roles_, map(float, label_matrix(both).mean(axis=0)))),
         "n_train_units": int(training_weights(both).sum()),
-        "n_synthetic_units": len(synthetic["synthetic"]),
+        "n_synthetic_units": len(extras.synthetic),
+        "n_paraphrase_units": len(extras.paraphrases),
     }
     if output_dir is not None:
         meta = save_model(model, output_dir, meta)
