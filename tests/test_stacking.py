@@ -197,3 +197,29 @@ def test_paraphrase_card_matches_the_files(root, tmp_path):
         assert re.search(rf"\|\s*{role}\s*\|\s*{v['kappa']:.3f}\s*\|\s*{v['f1']:.3f}\s*\|", card), role
     assert f"({figures['n_units']} units" in card and f"Macro-F1 {figures['macro_f1']:.3f}" in card
 
+
+def test_a_crf_second_stage_learns_runs_and_round_trips(corpus, tmp_path):
+    from trainer._stacked import StackedRoleModel
+
+    real = by_split(corpus, "train", "dev")
+    X, Y = unit_dicts(real), label_matrix(real)
+    model = StackedRoleModel(first_stage={"features": SMALL_FEATURES}, second_stage="crf", inner_folds=2,
+                             crf_iterations=50).fit(X, Y)
+    proba = model.predict_proba(X)
+    assert proba.shape == Y.shape and ((proba >= 0) & (proba <= 1)).all()
+    assert proba[Y == 1].mean() > proba[Y == 0].mean()
+    save_model(model, tmp_path / "m", {"scores": {}})
+    np.testing.assert_array_equal(load_model(tmp_path / "m")[0].predict_proba(X), proba)
+
+
+def test_a_crf_second_stage_refuses_what_it_cannot_do(corpus):
+    from trainer._stacked import StackedRoleModel
+
+    real = by_split(corpus, "train", "dev")
+    X, Y = unit_dicts(real), label_matrix(real)
+    with pytest.raises(ValueError, match="set with_text = false"):
+        StackedRoleModel(first_stage={"features": SMALL_FEATURES}, second_stage="crf", with_text=True,
+                         inner_folds=2).fit(X, Y)
+    with pytest.raises(ValueError, match="sample weights of 0 or 1 only"):
+        StackedRoleModel(first_stage={"features": SMALL_FEATURES}, second_stage="crf", inner_folds=2).fit(
+            X, Y, sample_weight=np.full(len(Y), 0.5))

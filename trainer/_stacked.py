@@ -20,11 +20,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from features import ROLES, as_units, speech_spans
 from features._sequence import sequence_features
+from trainer._chain import ChainRoleCRF
 from trainer._model import RoleModel
 
 __all__ = ["SECOND_STAGES", "StackedRoleModel"]
 
-SECOND_STAGES = ("logreg", "boosting")
+SECOND_STAGES = ("logreg", "boosting", "crf")
 
 
 class StackedRoleModel(BaseEstimator):
@@ -37,7 +38,8 @@ class StackedRoleModel(BaseEstimator):
 
     def __init__(self, *, first_stage=None, window=2, second_stage="logreg", C=1.0, with_text=False,
                  inner_folds=5, boosting_iterations=200, boosting_learning_rate=0.05, boosting_leaves=15,
-                 class_weight="balanced", max_iter=2000, random_state=0):
+                 crf_c1=0.0, crf_c2=1.0, crf_iterations=200, class_weight="balanced", max_iter=2000,
+                 random_state=0):
         self.first_stage = first_stage
         self.window = window
         self.second_stage = second_stage
@@ -47,6 +49,9 @@ class StackedRoleModel(BaseEstimator):
         self.boosting_iterations = boosting_iterations
         self.boosting_learning_rate = boosting_learning_rate
         self.boosting_leaves = boosting_leaves
+        self.crf_c1 = crf_c1
+        self.crf_c2 = crf_c2
+        self.crf_iterations = crf_iterations
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.random_state = random_state
@@ -60,6 +65,10 @@ class StackedRoleModel(BaseEstimator):
                 max_iter=self.boosting_iterations, learning_rate=self.boosting_learning_rate,
                 max_leaf_nodes=self.boosting_leaves, class_weight=self.class_weight, early_stopping=False,
                 random_state=self.random_state)
+        if self.second_stage == "crf":
+            if self.with_text:
+                raise ValueError("the crf second stage reads the sequence features only; set with_text = false")
+            return ChainRoleCRF(c1=self.crf_c1, c2=self.crf_c2, max_iterations=self.crf_iterations)
         raise ValueError(f"second_stage must be one of {', '.join(SECOND_STAGES)}, got {self.second_stage!r}")
 
     def _out_of_fold(self, matrix, Y, weights, groups) -> np.ndarray:
@@ -98,9 +107,14 @@ class StackedRoleModel(BaseEstimator):
         self.first_ = RoleModel(**(self.first_stage or {}))
         matrix = self.first_.fit_matrix(units, Y, sample_weight=sample_weight)
         inputs = self._inputs(units, matrix, self._out_of_fold(matrix, Y, weights, groups))
-        base = self._second_classifier()
-        self.estimators_ = [clone(base).fit(inputs[keep], Y[keep, j], sample_weight=weights[keep])
-                            for j in range(len(ROLES))]
+        if self.second_stage == "crf":  # a chain needs whole speeches; it skips weight-0 units itself
+            spans = speech_spans([u["doc_id"] for u in units])
+            self.estimators_ = [self._second_classifier().fit(inputs, Y[:, j], spans, sample_weight=weights)
+                                for j in range(len(ROLES))]
+        else:
+            base = self._second_classifier()
+            self.estimators_ = [clone(base).fit(inputs[keep], Y[keep, j], sample_weight=weights[keep])
+                                for j in range(len(ROLES))]
         self.thresholds_ = np.full(len(ROLES), 0.5)
         self.roles_ = ROLES
         return self
@@ -111,7 +125,11 @@ class StackedRoleModel(BaseEstimator):
         units = as_units(X)
         matrix = self.first_.features_.transform(units)
         proba = RoleModel.classifier_proba(self.first_.estimators_, matrix)
-        return RoleModel.classifier_proba(self.estimators_, self._inputs(units, matrix, proba))
+        inputs = self._inputs(units, matrix, proba)
+        if self.second_stage == "crf":
+            spans = speech_spans([u["doc_id"] for u in units])
+            return np.column_stack([est.predict_proba(inputs, spans) for est in self.estimators_])
+        return RoleModel.classifier_proba(self.estimators_, inputs)
 
     def predict(self, X) -> np.ndarray:
         """(n_units, 4) 0/1 matrix of roles, by the per-role thresholds."""
