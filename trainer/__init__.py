@@ -12,13 +12,14 @@ _EXPORTS = {
     "trainer._build_corpus": ["build_corpus", "gold_labels"],
     "trainer._config": ["ConfigError", "read_config"],
     "trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpus",
-                        "load_synthetic", "unit_dicts"],
+                        "load_paraphrases", "load_synthetic", "unit_dicts"],
+    "trainer._cv": ["TrainingExtras"],
     "trainer._evaluate": ["baseline_scores", "evaluate"],
     "trainer._metrics": ["format_scores", "role_scores"],
     "trainer._model": ["CLASSIFIERS", "RoleModel"],
     "trainer._persist": ["FORMAT_VERSION", "ModelError", "load_model", "read_meta", "save_model"],
     "trainer._stacked": ["StackedRoleModel"],
-    "trainer._train": ["TrainResult", "build_model", "cross_validate", "train"],
+    "trainer._train": ["TrainResult", "build_model", "cross_validate", "train", "training_extras"],
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
