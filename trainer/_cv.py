@@ -104,12 +104,13 @@ def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, ext
 
 
 def grouped_cv(make_model, units: list[CorpusUnit], n_splits: int, grid: np.ndarray, *,
-               extras: TrainingExtras = NO_EXTRAS) -> dict:
+               extras: TrainingExtras = NO_EXTRAS, choose_groups=None) -> dict:
     """Per-fold scores with thresholds chosen on the other folds' out-of-fold predictions.
 
     Duplicates are scored nowhere (they repeat their first occurrence).
+    ``choose_groups`` is ``out_of_fold_proba``'s.
     """
-    proba, folds = out_of_fold_proba(make_model, units, n_splits, extras=extras)
+    proba, folds = out_of_fold_proba(make_model, units, n_splits, extras=extras, choose_groups=choose_groups)
     return cv_scores(units, proba, folds, grid)
 
 

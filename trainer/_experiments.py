@@ -19,7 +19,7 @@ from features import ROLES, is_heading, speech_spans
 from features._context import is_enumerated
 from trainer._config import ConfigError, read_config
 from trainer._corpus import by_split, label_matrix, training_weights
-from trainer._cv import cv_scores, out_of_fold_proba
+from trainer._cv import TrainingExtras, grouped_cv, out_of_fold_proba
 from trainer._metrics import role_scores
 from trainer._thresholds import best_thresholds
 from trainer._train import _load, build_model, threshold_grid, training_extras
@@ -47,10 +47,20 @@ def unit_kind(text: str, place: float) -> str:
     return "other sentence"
 
 
-def _cv(config: dict, units, extras) -> dict:
-    proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
-                                     config["thresholds"]["cv_folds"], extras=extras)
-    return cv_scores(units, proba, folds, threshold_grid(config))
+def _setup(config_path, corpus_path, overrides=None) -> tuple[dict, list, TrainingExtras]:
+    """(config, train+dev units, the config's training extras)."""
+    config, _, corpus = _load(config_path, corpus_path, overrides)
+    return config, by_split(corpus, "train", "dev"), training_extras(config, corpus)
+
+
+def _out_of_fold(config: dict, units, extras) -> tuple[np.ndarray, np.ndarray]:
+    return out_of_fold_proba(functools.partial(build_model, config), units, config["thresholds"]["cv_folds"],
+                             extras=extras)
+
+
+def _cv(config: dict, units, extras, choose_groups=None) -> dict:
+    return grouped_cv(functools.partial(build_model, config), units, config["thresholds"]["cv_folds"],
+                      threshold_grid(config), extras=extras, choose_groups=choose_groups)
 
 
 def ablation(config_path: str | Path, variants_path: str | Path, *, corpus_path: str | Path | None = None) -> list[dict]:
@@ -60,9 +70,8 @@ def ablation(config_path: str | Path, variants_path: str | Path, *, corpus_path:
         if "name" not in variant:
             raise ConfigError(f"{variants_path}: every [[variant]] needs a name")
         overrides = dict(variant.get("set", {}))
-        config, _, units = _load(config_path, corpus_path, overrides)
         rows.append({"name": variant["name"], "set": overrides,
-                     "scores": _cv(config, by_split(units, "train", "dev"), training_extras(config, units))})
+                     "scores": _cv(*_setup(config_path, corpus_path, overrides))})
     return rows
 
 
@@ -73,9 +82,7 @@ def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, w
     Each outer fold keeps its held-out speeches; its training groups are
     subsampled (seeded by the config, ``repeats`` draws per size).
     """
-    config, _, corpus = _load(config_path, corpus_path, None)
-    units = by_split(corpus, "train", "dev")
-    extras = training_extras(config, corpus)
+    config, units, extras = _setup(config_path, corpus_path)
     if not with_synthetic:
         extras = dataclasses.replace(extras, synthetic=())
     rng = np.random.default_rng(config["seed"])
@@ -85,11 +92,7 @@ def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, w
 
     rows = []
     for n in sizes:
-        results = []
-        for _ in range(repeats):
-            proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
-                                             config["thresholds"]["cv_folds"], extras=extras, choose_groups=choose)
-            results.append(cv_scores(units, proba, folds, threshold_grid(config)))
+        results = [_cv(config, units, extras, choose) for _ in range(repeats)]
         rows.append(_curve_row("speech_groups", n, results))
     return rows
 
@@ -97,9 +100,7 @@ def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, w
 def synthetic_curve(config_path: str | Path, *, sizes: list[int], repeats: int,
                     corpus_path: str | Path | None = None) -> list[dict]:
     """Grouped-CV scores when training uses only ``n`` of the synthetic speeches (seeded draws)."""
-    config, _, corpus = _load(config_path, corpus_path, None)
-    units = by_split(corpus, "train", "dev")
-    extras = training_extras(config, corpus)
+    config, units, extras = _setup(config_path, corpus_path)
     speeches = list(dict.fromkeys(u.doc_id for u in extras.synthetic))
     rng = np.random.default_rng(config["seed"])
     rows = []
@@ -108,9 +109,7 @@ def synthetic_curve(config_path: str | Path, *, sizes: list[int], repeats: int,
         for _ in range(repeats if 0 < n < len(speeches) else 1):
             chosen = set(rng.choice(speeches, size=min(n, len(speeches)), replace=False)) if n else set()
             part = dataclasses.replace(extras, synthetic=[u for u in extras.synthetic if u.doc_id in chosen])
-            proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
-                                             config["thresholds"]["cv_folds"], extras=part)
-            results.append(cv_scores(units, proba, folds, threshold_grid(config)))
+            results.append(_cv(config, units, part))
         rows.append(_curve_row("synthetic_speeches", n, results))
     return rows
 
@@ -123,10 +122,8 @@ def _curve_row(key: str, n: int, results: list[dict]) -> dict:
 
 def error_analysis(config_path: str | Path, *, examples: int = 8, corpus_path: str | Path | None = None) -> dict:
     """Out-of-fold errors of the config's model by role, by speech and by kind of unit, with examples."""
-    config, _, corpus = _load(config_path, corpus_path, None)
-    units = by_split(corpus, "train", "dev")
-    proba, folds = out_of_fold_proba(functools.partial(build_model, config), units,
-                                     config["thresholds"]["cv_folds"], extras=training_extras(config, corpus))
+    config, units, extras = _setup(config_path, corpus_path)
+    proba, folds = _out_of_fold(config, units, extras)
     scored = training_weights(units) > 0
     Y = label_matrix(units)
     thresholds = best_thresholds(Y[scored], proba[scored], threshold_grid(config))
