@@ -9,6 +9,7 @@ per-role thresholds.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Sequence
@@ -29,16 +30,10 @@ def _runs(keep: np.ndarray, spans) -> list[tuple[int, int]]:
     """Maximal stretches of kept units inside each speech: a weight-0 unit (a duplicate) breaks the chain."""
     runs = []
     for start, end in spans:
-        i = start
-        while i < end:
-            if not keep[i]:
-                i += 1
-                continue
-            j = i
-            while j < end and keep[j]:
-                j += 1
-            runs.append((i, j))
-            i = j
+        for kept, run in itertools.groupby(range(start, end), key=lambda i: bool(keep[i])):
+            if kept:
+                run = list(run)
+                runs.append((run[0], run[-1] + 1))
     return runs
 
 

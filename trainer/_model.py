@@ -12,9 +12,15 @@ from sklearn.utils.validation import check_is_fitted
 
 from features import ROLES, UnitFeatures
 
-__all__ = ["CLASSIFIERS", "RoleModel"]
+__all__ = ["CLASSIFIERS", "RoleModel", "role_logreg"]
 
 CLASSIFIERS = ("logreg", "linear_svm", "complement_nb")
+
+
+def role_logreg(*, C: float, class_weight, max_iter: int, random_state: int) -> LogisticRegression:
+    """The binary logistic regression both stages fit per role (liblinear: deterministic, fast on sparse input)."""
+    return LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter, solver="liblinear",
+                              random_state=random_state)
 
 
 class RoleModel(BaseEstimator):
@@ -36,8 +42,8 @@ class RoleModel(BaseEstimator):
 
     def _base_classifier(self):
         if self.classifier == "logreg":
-            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-                                      solver="liblinear", random_state=self.random_state)
+            return role_logreg(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                               random_state=self.random_state)
         if self.classifier == "linear_svm":
             svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
                             random_state=self.random_state)

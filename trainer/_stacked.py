@@ -14,14 +14,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from features import ROLES, as_units, speech_spans
 from features._sequence import sequence_features
 from trainer._chain import ChainRoleCRF
-from trainer._model import RoleModel
+from trainer._model import RoleModel, role_logreg
 
 __all__ = ["SECOND_STAGES", "StackedRoleModel"]
 
@@ -58,8 +57,8 @@ class StackedRoleModel(BaseEstimator):
 
     def _second_classifier(self):
         if self.second_stage == "logreg":
-            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-                                      solver="liblinear", random_state=self.random_state)
+            return role_logreg(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                               random_state=self.random_state)
         if self.second_stage == "boosting":
             return HistGradientBoostingClassifier(
                 max_iter=self.boosting_iterations, learning_rate=self.boosting_learning_rate,
@@ -84,9 +83,8 @@ class StackedRoleModel(BaseEstimator):
             proba[held_idx] = RoleModel.classifier_proba(estimators, matrix[held_idx])
         return proba
 
-    def _inputs(self, units, matrix, proba):
-        texts = [u["text"] for u in units]
-        context = sequence_features(proba, texts, speech_spans([u["doc_id"] for u in units]), window=self.window)
+    def _inputs(self, units, spans, matrix, proba):
+        context = sequence_features(proba, [u["text"] for u in units], spans, window=self.window)
         if self.with_text:
             return sp.hstack([matrix, sp.csr_matrix(context)], format="csr")
         return context
@@ -106,9 +104,9 @@ class StackedRoleModel(BaseEstimator):
         groups = np.asarray(groups)
         self.first_ = RoleModel(**(self.first_stage or {}))
         matrix = self.first_.fit_matrix(units, Y, sample_weight=sample_weight)
-        inputs = self._inputs(units, matrix, self._out_of_fold(matrix, Y, weights, groups))
+        spans = speech_spans([u["doc_id"] for u in units])
+        inputs = self._inputs(units, spans, matrix, self._out_of_fold(matrix, Y, weights, groups))
         if self.second_stage == "crf":  # a chain needs whole speeches; it skips weight-0 units itself
-            spans = speech_spans([u["doc_id"] for u in units])
             self.estimators_ = [self._second_classifier().fit(inputs, Y[:, j], spans, sample_weight=weights)
                                 for j in range(len(ROLES))]
         else:
@@ -125,9 +123,9 @@ class StackedRoleModel(BaseEstimator):
         units = as_units(X)
         matrix = self.first_.features_.transform(units)
         proba = RoleModel.classifier_proba(self.first_.estimators_, matrix)
-        inputs = self._inputs(units, matrix, proba)
+        spans = speech_spans([u["doc_id"] for u in units])
+        inputs = self._inputs(units, spans, matrix, proba)
         if self.second_stage == "crf":
-            spans = speech_spans([u["doc_id"] for u in units])
             return np.column_stack([est.predict_proba(inputs, spans) for est in self.estimators_])
         return RoleModel.classifier_proba(self.estimators_, inputs)
 
