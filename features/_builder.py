@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -12,13 +10,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from features._cues import cue_matrix
 from features._context import as_units, enclosing_headings, position_matrix, speech_spans
-from features._normalize import normalize_text
+from features._normalize import fold_digits, normalize_text
 from features._segment import segment, stopwords
 
 __all__ = ["UnitFeatures"]
-
-# Figures differ in every speech; as character n-grams only their shape generalises.
-_DIGITS = re.compile(r"\d")
 
 
 def _split_words(joined: str) -> list[str]:
@@ -121,7 +116,7 @@ class UnitFeatures(TransformerMixin, BaseEstimator):
         def tfidf(vectorizer, docs):
             return vectorizer.fit_transform(docs) if fit else vectorizer.transform(docs)
 
-        chars = [_DIGITS.sub("0", t) for t in texts] if self.digits_as_zero else texts
+        chars = [fold_digits(t) for t in texts] if self.digits_as_zero else texts
         blocks = [tfidf(self.word_vectorizer_, words), tfidf(self.char_vectorizer_, chars)]
         if self.neighbour_window:
             blocks.append(self.neighbour_weight * tfidf(self.neighbour_vectorizer_, self._neighbours(words, spans)))

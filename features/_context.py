@@ -60,7 +60,7 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) > _HEADING_MAX_CHARS:
         return False
-    return bool(_ENUMERATOR.match(stripped)) or not _SENTENCE_END.search(stripped)
+    return is_enumerated(stripped) or not _SENTENCE_END.search(stripped)
 
 
 def enclosing_headings(texts: Sequence[str], spans) -> list[str]:
@@ -90,7 +90,7 @@ def position_matrix(texts: Sequence[str], spans) -> np.ndarray:
                 rel < 0.15,
                 rel > 0.85,
                 heading,
-                bool(_ENUMERATOR.match(texts[i])),
+                is_enumerated(texts[i]),
                 min(since_heading, 10) / 10,
             )
     return rows

@@ -21,10 +21,10 @@ def _sections(texts: Sequence[str], start: int, end: int) -> list[tuple[int, int
     """(first, end, heading index or None) of each heading-delimited run in one speech."""
     out, first, heading = [], start, None
     for i in range(start, end):
-        if is_heading(texts[i]) and i > first:
-            out.append((first, i, heading))
-            first = i
         if is_heading(texts[i]):
+            if i > first:
+                out.append((first, i, heading))
+                first = i
             heading = i
     out.append((first, end, heading))
     return out

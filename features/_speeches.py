@@ -105,15 +105,14 @@ def iter_speeches(lines: Iterable[str], *, max_chars: int) -> Iterator[tuple[str
     for line in lines:
         if _PIECE_HEADING.match(line):
             if buffer and (has_heading or started):
-                yield from _pieces(buffer, continued)
+                yield from _tagged(split_speeches("".join(buffer)), continued)
                 buffer, size, started, continued = [], 0, True, False
             has_heading = True
         buffer.append(line)
         size += len(line)
         if size > max_chars:
             *done, last = split_speeches("".join(buffer))
-            for i, speech in enumerate(done):
-                yield speech.text, continued and i == 0
+            yield from _tagged(done, continued)
             continued = continued and not done
             if len(last.text) > max_chars:
                 yield last.text, continued
@@ -122,9 +121,10 @@ def iter_speeches(lines: Iterable[str], *, max_chars: int) -> Iterator[tuple[str
                 buffer, size = last.text.splitlines(keepends=True), len(last.text)
             started, has_heading = True, False
     if buffer:
-        yield from _pieces(buffer, continued)
+        yield from _tagged(split_speeches("".join(buffer)), continued)
 
 
-def _pieces(buffer: list[str], continued: bool) -> Iterator[tuple[str, bool]]:
-    for i, speech in enumerate(split_speeches("".join(buffer))):
+def _tagged(speeches: list[Speech], continued: bool) -> Iterator[tuple[str, bool]]:
+    """(text, continued) of each speech: only the first can continue a speech given out before."""
+    for i, speech in enumerate(speeches):
         yield speech.text, continued and i == 0

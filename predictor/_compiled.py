@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from features import ROLES, as_units, normalize_text, segment, speech_spans
+from features._normalize import fold_digits
 from features._segment import stopwords
 from features._sequence import sequence_feature_names, sequence_features
 
@@ -44,7 +45,6 @@ COMPILED_ENV = "GOVSPEECH_COMPILED"
 # Largest |difference| of a probability allowed between the copy and the model on the probe units.
 TOLERANCE = 1e-9
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer collapses them
-_DIGITS = re.compile(r"\d")  # as features._builder folds them with digits_as_zero
 _FEATURE_PARAMS = {"word_ngram_range", "char_ngram_range", "min_df", "max_df", "sublinear_tf", "drop_stopwords",
                    "neighbour_window", "neighbour_weight", "heading_weight", "position_weight", "cue_weight",
                    "digits_as_zero"}
@@ -101,7 +101,7 @@ class CompiledModel(_Thresholded):
             if name == "word":
                 grams = self._ngrams(words.split(" "), lo, hi, " ".join)
             else:
-                chars = _WHITE_SPACES.sub(" ", _DIGITS.sub("0", text) if self.digits_as_zero else text)
+                chars = _WHITE_SPACES.sub(" ", fold_digits(text) if self.digits_as_zero else text)
                 grams = self._ngrams(chars, lo, hi, "".join)
             found: dict[int, int] = {}
             for gram in grams:
