@@ -57,6 +57,11 @@ def enabled() -> bool:
     return os.environ.get(COMPILED_ENV, "1") != "0"
 
 
+def _logistic(decision: np.ndarray) -> np.ndarray:
+    """LogisticRegression's probability of the positive class from its decision function."""
+    return 1.0 / (1.0 + np.exp(-decision))
+
+
 class _Thresholded:
     thresholds_: np.ndarray
 
@@ -149,10 +154,13 @@ class CompiledModel(_Thresholded):
         return np.column_stack([np.bincount(rows, weights=values * coef[cols, r], minlength=n_rows)
                                 for r in range(coef.shape[1])])
 
+    def proba_of(self, rows, cols, values, n_units: int) -> np.ndarray:
+        """(n_units, n_roles) probabilities from the TF-IDF matrix ``tfidf`` gave."""
+        return _logistic(self.sparse_dot(rows, cols, values, n_units, self.coef) + self.intercept)
+
     def predict_proba(self, X) -> np.ndarray:
         units = as_units(X)
-        decision = self.sparse_dot(*self.tfidf(units), len(units), self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-decision))
+        return self.proba_of(*self.tfidf(units), len(units))
 
 
 class CompiledStackedModel(_Thresholded):
@@ -179,14 +187,14 @@ class CompiledStackedModel(_Thresholded):
         units = as_units(X)
         first = self.first_
         rows, cols, values = first.tfidf(units)
-        proba = 1.0 / (1.0 + np.exp(-(first.sparse_dot(rows, cols, values, len(units), first.coef) + first.intercept)))
+        proba = first.proba_of(rows, cols, values, len(units))
         context = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
                                     window=self.window)
         # LogisticRegression.predict_proba of each role: its product with (1, n) coefficients, the logistic.
         decision = np.column_stack([context @ self.context_coef[r : r + 1].T for r in range(len(self.coef))])
         if self.with_text:  # the TF-IDF columns of the same product, from the first stage's matrix
             decision = first.sparse_dot(rows, cols, values, len(units), self.text_coef) + decision
-        return 1.0 / (1.0 + np.exp(-(decision + self.intercept)))
+        return _logistic(decision + self.intercept)
 
 
 def _from_arrays(arrays: dict[str, np.ndarray]) -> CompiledModel | CompiledStackedModel:
@@ -344,17 +352,17 @@ def load_compiled(meta: dict) -> CompiledModel | CompiledStackedModel | None:
 
 def fast_or_full(model_dir: Path, *, compiled: bool) -> tuple[object, dict]:
     """(model, meta): the cached copy when there is one, else the model itself (copied for next time)."""
-    from trainer._persist import checked_artifact, load_model
+    from trainer._persist import checked_artifact, load_model, unpickle_artifact
 
-    if compiled and enabled():
-        _, meta = checked_artifact(model_dir)  # the same checks as a full load: hash, format, segmenter, versions
-        fast = load_compiled(meta)
-        if fast is not None:
-            return fast, meta
-    model, meta = load_model(model_dir)
-    if compiled and enabled():
-        fast = compile_model(model)
-        if fast is not None:
-            save_compiled(fast, meta)
-            return fast, meta
-    return model, meta
+    if not (compiled and enabled()):
+        return load_model(model_dir)
+    data, meta = checked_artifact(model_dir)  # the same checks as a full load: hash, format, segmenter, versions
+    fast = load_compiled(meta)
+    if fast is not None:
+        return fast, meta
+    model = unpickle_artifact(data)  # the bytes just checked: not read and hashed a second time
+    fast = compile_model(model)
+    if fast is None:
+        return model, meta
+    save_compiled(fast, meta)
+    return fast, meta

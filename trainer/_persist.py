@@ -18,7 +18,8 @@ from features import ROLES, SEGMENTER
 from features._segment import ENGINES, engine
 from trainer._atomic import atomic_write_bytes, atomic_write_text
 
-__all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "load_model", "read_meta", "versions"]
+__all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "load_model", "read_meta", "unpickle_artifact",
+           "versions"]
 
 FORMAT_VERSION = 1
 ARTIFACT = "model.joblib"
@@ -114,7 +115,12 @@ def checked_artifact(model_dir: str | Path) -> tuple[bytes, dict]:
 
 def load_model(model_dir: str | Path):
     """(model, meta) from a model directory, after checking hash, format, segmenter and versions."""
+    data, meta = checked_artifact(model_dir)
+    return unpickle_artifact(data), meta
+
+
+def unpickle_artifact(data: bytes):
+    """The model in the bytes ``checked_artifact`` returned (and only those: they were checked)."""
     import joblib  # deferred: scikit-learn comes with the unpickled model
 
-    data, meta = checked_artifact(model_dir)
-    return joblib.load(io.BytesIO(data)), meta
+    return joblib.load(io.BytesIO(data))
