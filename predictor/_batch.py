@@ -23,15 +23,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, MISSING, NOT_TEXT, TOO_LARGE, UNREADABLE, FileInfo,
-                               InputError, bad_bytes_note, read_speeches, text_speeches)
+from predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, STDIN, TOO_LARGE, UNREADABLE, FileInfo,
+                               InputError, bad_bytes_note, display_name, open_input, read_speeches, text_speeches)
 
 __all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",
            "expand_inputs", "iter_speeches"]
 
 INPUT_FORMATS = ("auto", "text", "jsonl")
 JSONL_SUFFIX = ".jsonl"
-STDIN = "-"
 
 
 @dataclass(frozen=True)
@@ -134,16 +133,8 @@ def _record(source: str, line: bytes | None, max_bytes: int | None) -> tuple[str
 
 def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
     """Every record of a JSONL stream as an input of its own."""
-    label = "stdin" if name == STDIN else name
-    if name == STDIN:
-        handle = sys.stdin.buffer
-    else:
-        try:
-            handle = open(name, "rb")
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file; check the path", kind=MISSING) from None
-        except OSError as err:
-            raise InputError(f"{name}: cannot read ({err.strerror}); check its permissions", kind=UNREADABLE) from None
+    label = display_name(name)
+    handle = sys.stdin.buffer if name == STDIN else open_input(Path(name), label)
     try:
         for number, line in enumerate(_record_lines(handle, max_bytes), start=1):
             if line is not None and not line.strip():
@@ -169,7 +160,7 @@ def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], b
 
 def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
     """The speeches of one text file (or standard input), streamed by ``read_speeches``."""
-    doc_name = "stdin" if name == STDIN else name
+    doc_name = display_name(name)
     if skip(doc_name):
         yield Skipped(doc_name)
         return
@@ -204,4 +195,4 @@ def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str =
             else:
                 yield from _text_speeches(name, max_bytes=max_bytes, skip=skip)
         except InputError as err:
-            yield Failure("stdin" if name == STDIN else name, str(err), err.kind)
+            yield Failure(display_name(name), str(err), err.kind)

@@ -17,9 +17,10 @@ from pathlib import Path
 from features import (BadBytes, NotTextError, decode_blocks, detect_encoding, iter_speeches, limits, split_speeches,
                       split_units)
 
-__all__ = ["FileInfo", "InputError", "SpeechText", "bad_bytes_note", "read_speech_file", "read_speeches", "speeches_of",
-           "text_speeches"]
+__all__ = ["STDIN", "FileInfo", "InputError", "SpeechText", "bad_bytes_note", "display_name", "open_input",
+           "read_speech_file", "read_speeches", "speeches_of", "text_speeches"]
 
+STDIN = "-"
 # What went wrong with an input, for the CLI's exit code; see README "Exit codes".
 # BAD_RECORD: a JSONL line that is not an object with a string "text".
 MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD = (
@@ -59,9 +60,9 @@ def read_speeches(source: str | Path, *, name: str | None = None, max_bytes: int
     ``max_bytes`` refuses larger files (None: no limit).
     """
     cfg = limits()["input"]
-    name = name or ("stdin" if str(source) == "-" else str(source))
+    name = name or display_name(str(source))
     info = info if info is not None else FileInfo()
-    handle = sys.stdin.buffer if str(source) == "-" else _open(Path(source), name, max_bytes)
+    handle = sys.stdin.buffer if str(source) == STDIN else open_input(Path(source), name, max_bytes)
     try:
         head = handle.read(cfg["detect_sample_bytes"])
         if not head:
@@ -83,7 +84,13 @@ def read_speeches(source: str | Path, *, name: str | None = None, max_bytes: int
             handle.close()
 
 
-def _open(path: Path, name: str, max_bytes: int | None):
+def display_name(source: str) -> str:
+    """How an input is named in ids and messages: ``stdin`` for ``-``."""
+    return "stdin" if source == STDIN else source
+
+
+def open_input(path: Path, name: str, max_bytes: int | None = None):
+    """``path`` opened for binary reading, or InputError (missing, a folder, over ``max_bytes``, unreadable)."""
     if path.is_dir():
         raise InputError(f"{name}: is a directory; give the speech files inside it (e.g. {name}/*.txt)",
                          kind=DIRECTORY)

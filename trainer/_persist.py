@@ -18,8 +18,8 @@ from features import ROLES, SEGMENTER
 from features._segment import ENGINES, engine
 from trainer._atomic import atomic_write_bytes, atomic_write_text
 
-__all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "load_model", "read_meta", "unpickle_artifact",
-           "versions"]
+__all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "load_model", "read_meta",
+           "unpickle_artifact", "versions"]
 
 FORMAT_VERSION = 1
 ARTIFACT = "model.joblib"
