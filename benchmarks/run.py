@@ -123,26 +123,30 @@ def measure(args, work: Path) -> dict:
     report = json.loads(trained["stdout"])
     ft |= {"train": trained["wall"], "f1": report["test_macro_f1"], "size_mb": report["size_bytes"] / MB}
     ft_label = [*PEERS, "fasttext", "--train", str(CORPUS), "--models", str(models), "--out", str(out)]
-    small_run = run([*ft_label, "--input", str(small)])
-    big_run = run([*ft_label, "--input", str(big)])
-    ft |= {"small_peak_mb": small_run["peak_mb"], "peak_mb": big_run["peak_mb"], "rate": args.units / big_run["wall"]}
-    ft["cold"] = median_wall([*ft_label, "--input", str(work / "one.jsonl")], args.repeats) if _one(work) else None
-    ft["load"] = json.loads(big_run["stdout"])["load_seconds"]
+    sizes, big_run = peer_sizes(ft_label, small, big, args.units)
+    ft |= sizes | {"load": json.loads(big_run["stdout"])["load_seconds"]}
+    ft["cold"] = median_wall([*ft_label, "--input", str(_one_speech(work))], args.repeats)
 
-    fl = rows["floor: segment + TF-IDF"]
-    small_run = run([*PEERS, "floor", "--train", str(CORPUS), "--input", str(small), "--out", str(out)])
-    big_run = run([*PEERS, "floor", "--train", str(CORPUS), "--input", str(big), "--out", str(out)])
-    fl |= {"small_peak_mb": small_run["peak_mb"], "peak_mb": big_run["peak_mb"], "rate": args.units / big_run["wall"],
-           "rate_inner": json.loads(big_run["stdout"])["units"] / json.loads(big_run["stdout"])["seconds"]}
+    sizes, big_run = peer_sizes([*PEERS, "floor", "--train", str(CORPUS), "--out", str(out)], small, big, args.units)
+    report = json.loads(big_run["stdout"])
+    rows["floor: segment + TF-IDF"] |= sizes | {"rate_inner": report["units"] / report["seconds"]}
     return {"rows": rows, "cores": cores, "units": args.units, "small": args.small}
 
 
-def _one(work: Path) -> bool:
+def peer_sizes(cmd: list[str], small: Path, big: Path, n_units: int) -> tuple[dict, dict]:
+    """A peer command (``… --input FILE``) on the small and the large file: peak memory at both, throughput at the
+    large one, and the large run itself."""
+    small_run, big_run = run([*cmd, "--input", str(small)]), run([*cmd, "--input", str(big)])
+    sizes = {"small_peak_mb": small_run["peak_mb"], "peak_mb": big_run["peak_mb"], "rate": n_units / big_run["wall"]}
+    return sizes, big_run
+
+
+def _one_speech(work: Path) -> Path:
     """The ordinary speech as a one-line JSONL stream, for peers that read JSONL."""
-    text = SPEECH.read_text(encoding="utf-8")
-    (work / "one.jsonl").write_text(json.dumps({"id": "one", "text": text}, ensure_ascii=False) + "\n",
-                                    encoding="utf-8")
-    return True
+    path = work / "one.jsonl"
+    path.write_text(json.dumps({"id": "one", "text": SPEECH.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path
 
 
 def _fmt(value, spec) -> str:
