@@ -36,7 +36,7 @@ def _speeches(path):
 
 
 def _words(text):
-    from features import normalize_text, segment
+    from govspeech.features import normalize_text, segment
 
     return " ".join(segment(normalize_text(text)))
 
@@ -44,7 +44,7 @@ def _words(text):
 def floor(args) -> dict:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from features import split_units
+    from govspeech.features import split_units
 
     vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, sublinear_tf=True)
     vectorizer.fit(_words(r["text"]) for r in _corpus(args.train) if r["split"] != "test")
@@ -62,7 +62,7 @@ def fasttext_peer(args) -> dict:
     import fasttext
     import numpy as np
 
-    from features import ROLES, split_units
+    from govspeech.features import ROLES, split_units
 
     models_dir = Path(args.models)
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -81,7 +81,7 @@ def fasttext_peer(args) -> dict:
         models = [fasttext.load_model(str(models_dir / f"{role}.bin")) for role in ROLES]
         proba = np.column_stack([_positive(m, [_words(r["text"]) for r in test]) for m in models])
         gold = np.array([[role in r["labels"] for role in ROLES] for r in test])
-        from trainer._metrics import role_scores
+        from govspeech.trainer._metrics import role_scores
 
         report["test_macro_f1"] = role_scores(gold.astype(int), (proba >= 0.5).astype(int))["macro_f1"]
         report["size_bytes"] = sum((models_dir / f"{role}.bin").stat().st_size for role in ROLES)

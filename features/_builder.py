@@ -8,10 +8,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from features._cues import cue_matrix
-from features._context import as_units, enclosing_headings, position_matrix, speech_spans
-from features._normalize import fold_digits, normalize_text
-from features._segment import segment, stopwords
+from govspeech.features._cues import cue_matrix
+from govspeech.features._context import as_units, enclosing_headings, position_matrix, speech_spans
+from govspeech.features._normalize import fold_digits, normalize_text
+from govspeech.features._segment import segment, stopwords
 
 __all__ = ["UnitFeatures"]
 

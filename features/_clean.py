@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from features._debris import debris_flags, strip_inline_debris
-from features._limits import limits
-from features._linejoin import continues_previous
-from features._units import split_units
+from govspeech.features._debris import debris_flags, strip_inline_debris
+from govspeech.features._limits import limits
+from govspeech.features._linejoin import continues_previous
+from govspeech.features._units import split_units
 
 __all__ = ["CleanSpeech", "clean_speech"]
 

@@ -9,13 +9,13 @@ from importlib import resources
 
 import numpy as np
 
-from features._roles import ROLES
+from govspeech.features._roles import ROLES
 
 __all__ = ["cue_lexicons", "cue_feature_names", "cue_matrix"]
 
 
 def _data_lines(*path: str) -> list[str]:
-    text = resources.files("features").joinpath("data", *path).read_text(encoding="utf-8")
+    text = resources.files("govspeech.features").joinpath("data", *path).read_text(encoding="utf-8")
     return [s for s in (line.strip() for line in text.splitlines()) if s and not s.startswith("#")]
 
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
 
-from features._normalize import normalize_text
-from features._units import TERMINATORS
+from govspeech.features._normalize import normalize_text
+from govspeech.features._units import TERMINATORS
 
 __all__ = ["debris_flags", "debris_scores", "strip_inline_debris"]
 
@@ -27,7 +27,7 @@ _CONTENT = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     """One alternation per section of the pattern file (comments and blank lines skipped)."""
-    lines = (resources.files("features") / "data" / "debris.txt").read_text(encoding="utf-8").splitlines()
+    lines = (resources.files("govspeech.features") / "data" / "debris.txt").read_text(encoding="utf-8").splitlines()
     found: dict[str, list[str]] = {name: [] for name in _SECTIONS}
     section = None
     for line in lines:

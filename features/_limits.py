@@ -17,4 +17,4 @@ __all__ = ["limits"]
 @functools.lru_cache(maxsize=1)
 def limits() -> dict:
     """``{"input": {...}, "speech": {...}, "units": {...}}`` as in the shipped ``cleaning.toml``."""
-    return tomllib.loads((resources.files("features") / "data" / "cleaning.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((resources.files("govspeech.features") / "data" / "cleaning.toml").read_text(encoding="utf-8"))

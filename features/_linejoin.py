@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from features._context import is_heading
-from features._normalize import normalize_text
-from features._units import TERMINATORS
+from govspeech.features._context import is_heading
+from govspeech.features._normalize import normalize_text
+from govspeech.features._units import TERMINATORS
 
 __all__ = ["continues_previous"]
 

@@ -72,7 +72,7 @@ def cutter(name: str):
 
 def _data_lines(name: str) -> list[str]:
     """Non-blank, non-comment lines of a file in ``features/data``."""
-    text = (resources.files("features") / "data" / name).read_text(encoding="utf-8")
+    text = (resources.files("govspeech.features") / "data" / name).read_text(encoding="utf-8")
     return [s for s in (line.strip() for line in text.splitlines()) if s and not s.startswith("#")]
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from features._context import is_heading, position_matrix
+from govspeech.features._context import is_heading, position_matrix
 
 __all__ = ["sequence_features", "sequence_feature_names"]
 

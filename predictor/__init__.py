@@ -1,10 +1,10 @@
 """Label new speeches with a trained model: ``predictor.load().label(text)``."""
 
-from predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
+from govspeech.predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
                                speeches_of, text_speeches)
-from predictor._labeller import Labeller, LabelledUnit, default_model_dir, load
-from predictor._output import FORMATS, render
-from predictor._sink import OutputSink
+from govspeech.predictor._labeller import Labeller, LabelledUnit, default_model_dir, load
+from govspeech.predictor._output import FORMATS, render
+from govspeech.predictor._sink import OutputSink
 
 __all__ = [
     "FORMATS", "FileInfo", "InputError", "Labeller", "LabelledUnit", "OutputSink", "SpeechText", "bad_bytes_note",

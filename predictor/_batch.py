@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, STDIN, TOO_LARGE, UNREADABLE, FileInfo,
+from govspeech.predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, STDIN, TOO_LARGE, UNREADABLE, FileInfo,
                                InputError, bad_bytes_note, display_name, open_input, read_speeches, text_speeches)
 
 __all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from features import ROLES, as_units, normalize_text, segment, speech_spans
-from features._normalize import fold_digits
-from features._segment import stopwords
-from features._sequence import sequence_feature_names, sequence_features
+from govspeech.features import ROLES, as_units, normalize_text, segment, speech_spans
+from govspeech.features._normalize import fold_digits
+from govspeech.features._segment import stopwords
+from govspeech.features._sequence import sequence_feature_names, sequence_features
 
 __all__ = ["COMPILED_ENV", "CompiledModel", "CompiledStackedModel", "compile_model", "fast_or_full", "load_compiled",
            "save_compiled"]
@@ -203,7 +203,7 @@ def _from_arrays(arrays: dict[str, np.ndarray]) -> CompiledModel | CompiledStack
 
 def builder_fingerprint() -> str:
     """sha256 of the feature builder's source: a changed builder voids every cached copy."""
-    origin = importlib.util.find_spec("features._builder").origin
+    origin = importlib.util.find_spec("govspeech.features._builder").origin
     return hashlib.sha256(Path(origin).read_bytes()).hexdigest()
 
 
@@ -225,8 +225,8 @@ def _binary_logregs(estimators, n_features: int) -> bool:
 
 def _unsupported(model) -> str | None:
     """Why ``model`` cannot be copied exactly, or None."""
-    from trainer._model import RoleModel
-    from trainer._stacked import StackedRoleModel
+    from govspeech.trainer._model import RoleModel
+    from govspeech.trainer._stacked import StackedRoleModel
 
     if type(model) is StackedRoleModel:
         if model.second_stage != "logreg":
@@ -244,7 +244,7 @@ def _unsupported(model) -> str | None:
         return f"a {type(model).__name__}, not a RoleModel or StackedRoleModel"
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from features._builder import UnitFeatures, _split_words
+    from govspeech.features._builder import UnitFeatures, _split_words
 
     features = getattr(model, "features_", None)
     if type(features) is not UnitFeatures or set(features.get_params()) != _FEATURE_PARAMS:
@@ -328,7 +328,7 @@ def save_compiled(compiled: CompiledModel | CompiledStackedModel, meta: dict) ->
     """Cache the copy atomically; a cache that cannot be written only costs speed."""
     import io
 
-    from trainer._atomic import atomic_write_bytes
+    from govspeech.trainer._atomic import atomic_write_bytes
 
     buffer = io.BytesIO()
     np.savez(buffer, **compiled.arrays)
@@ -352,7 +352,7 @@ def load_compiled(meta: dict) -> CompiledModel | CompiledStackedModel | None:
 
 def fast_or_full(model_dir: Path, *, compiled: bool) -> tuple[object, dict]:
     """(model, meta): the cached copy when there is one, else the model itself (copied for next time)."""
-    from trainer._persist import checked_artifact, load_model, unpickle_artifact
+    from govspeech.trainer._persist import checked_artifact, load_model, unpickle_artifact
 
     if not (compiled and enabled()):
         return load_model(model_dir)

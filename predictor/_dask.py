@@ -15,9 +15,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from predictor._inputs import text_speeches
-from predictor._labeller import load
-from predictor._output import unit_record
+from govspeech.predictor._inputs import text_speeches
+from govspeech.predictor._labeller import load
+from govspeech.predictor._output import unit_record
 
 __all__ = ["label_bag", "label_dataframe", "label_records", "worker_labeller"]
 
@@ -74,8 +74,8 @@ def label_dataframe(frame, *, model: str | None = None, id_column: str = "id", t
     """A ``dask.dataframe`` of output rows (the CSV output's columns) from one of speeches."""
     import pandas as pd
 
-    from predictor._labeller import default_model_dir
-    from trainer._persist import read_meta
+    from govspeech.predictor._labeller import default_model_dir
+    from govspeech.trainer._persist import read_meta
 
     roles = read_meta(default_model_dir() if model is None else model)["roles"]
     meta = pd.DataFrame(_frame_rows([], roles)).astype({"sent_id": "int64", **{f"score_{r}": "float64" for r in roles}})

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from features import (BadBytes, NotTextError, decode_blocks, detect_encoding, iter_speeches, limits, split_speeches,
+from govspeech.features import (BadBytes, NotTextError, decode_blocks, detect_encoding, iter_speeches, limits, split_speeches,
                       split_units)
 
 __all__ = ["STDIN", "FileInfo", "InputError", "SpeechText", "bad_bytes_note", "display_name", "open_input",

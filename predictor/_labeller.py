@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from features import as_units, clean_speech, split_units
+from govspeech.features import as_units, clean_speech, split_units
 
 __all__ = ["LabelledUnit", "Labeller", "load", "default_model_dir"]
 
@@ -86,6 +86,6 @@ def load(path: str | Path | None = None, *, compiled: bool = True) -> Labeller:
     it has one (``predictor._compiled``; same labels, no second-long import);
     False always uses the unpickled model itself.
     """
-    from predictor._compiled import fast_or_full
+    from govspeech.predictor._compiled import fast_or_full
 
     return Labeller(*fast_or_full(default_model_dir() if path is None else Path(path), compiled=compiled))

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from predictor._labeller import LabelledUnit
+from govspeech.predictor._labeller import LabelledUnit
 
 __all__ = ["FORMATS", "header", "render", "unit_record"]
 

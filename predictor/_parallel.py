@@ -20,8 +20,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from predictor._batch import Item, SpeechItem
-from predictor._output import render
+from govspeech.predictor._batch import Item, SpeechItem
+from govspeech.predictor._output import render
 
 __all__ = ["CHUNK_CHARS", "PREFETCH", "Rendered", "label_stream", "resolve_jobs"]
 
@@ -82,7 +82,7 @@ def _init_worker(model_path) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if "labeller" in _STATE and _STATE["model_path"] == model_path:
         return  # inherited from the parent on fork: already loaded
-    from predictor._labeller import load
+    from govspeech.predictor._labeller import load
 
     _use(load(model_path), model_path)
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from predictor._batch import Done, Failure, Note, Skipped, iter_speeches
-from predictor._output import header
-from predictor._parallel import Rendered, label_stream
-from predictor._progress import progress_bar
+from govspeech.predictor._batch import Done, Failure, Note, Skipped, iter_speeches
+from govspeech.predictor._output import header
+from govspeech.predictor._parallel import Rendered, label_stream
+from govspeech.predictor._progress import progress_bar
 
 __all__ = ["Summary", "label_inputs"]
 

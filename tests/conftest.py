@@ -19,7 +19,7 @@ def fixtures() -> Path:
 @pytest.fixture(scope="session")
 def mini_model(tmp_path_factory):
     """A model trained once on the small fixture corpus, saved to a temp directory."""
-    from trainer import train
+    from govspeech.trainer import train
 
     out = tmp_path_factory.mktemp("mini_model")
     train(FIXTURES / "mini.toml", out, corpus_path=FIXTURES / "mini_corpus.jsonl")

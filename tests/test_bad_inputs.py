@@ -6,7 +6,7 @@ import json
 import opencc
 import pytest
 
-import predictor
+import govspeech.predictor as predictor
 from govspeech.cli import main
 
 SPEECH = "同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n"
@@ -197,7 +197,7 @@ def test_streamed_speeches_are_those_of_the_whole_text(root):
 
 
 def test_a_huge_speech_is_labelled_in_chunks_whose_ids_continue(tmp_path, monkeypatch):
-    from features import iter_speeches
+    from govspeech.features import iter_speeches
 
     lines = ["同志们:\n"] + [f"要加快第{i}个园区建设。\n" for i in range(300)]
     chunks = list(iter_speeches(lines, max_chars=500))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from features import clean_speech, continues_previous, debris_flags, debris_scores, normalize_text, split_units
-from trainer import load_corpus
+from govspeech.features import clean_speech, continues_previous, debris_flags, debris_scores, normalize_text, split_units
+from govspeech.trainer import load_corpus
 
 
 @pytest.fixture(scope="module")

@@ -119,8 +119,8 @@ def test_a_corpus_too_small_for_its_folds_is_one_clear_line(tmp_path, fixtures):
 
 
 def test_a_fold_without_some_role_is_refused_clearly(fixtures):
-    from trainer import CorpusError, RoleModel, load_corpus
-    from trainer._cv import out_of_fold_proba
+    from govspeech.trainer import CorpusError, RoleModel, load_corpus
+    from govspeech.trainer._cv import out_of_fold_proba
 
     units = load_corpus(fixtures / "mini_corpus.jsonl")
     only_goal_doc = {u.doc_id for u in units if "goal" in u.labels}.pop()

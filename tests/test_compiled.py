@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-import predictor
-from predictor._compiled import CompiledModel, CompiledStackedModel, compile_model
-from trainer import load_model
+import govspeech.predictor as predictor
+from govspeech.predictor._compiled import CompiledModel, CompiledStackedModel, compile_model
+from govspeech.trainer import load_model
 
 SPEECH = "同志们:\n一、总结成绩\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n" \
          "二、明年任务\n要加快园区建设,力争年内建成投产。\n谢谢大家!\n"
@@ -35,7 +35,7 @@ def test_shipped_model_copy_equals_the_model_on_the_whole_corpus(root):
 @pytest.fixture(scope="module")
 def plain_model(tmp_path_factory, fixtures):
     """The mini model without its context blocks: the shape of the default config."""
-    from trainer import train
+    from govspeech.trainer import train
 
     out = tmp_path_factory.mktemp("plain_model")
     off = {"features.neighbour_window": 0, "features.heading_weight": 0.0, "features.position_weight": 0.0}
@@ -75,7 +75,7 @@ def test_a_copy_that_disagrees_is_refused(plain_model):
 
 
 def test_digits_folded_to_zero_are_copied_too(fixtures, tmp_path, own_cache):
-    from trainer import train
+    from govspeech.trainer import train
 
     off = {"features.neighbour_window": 0, "features.heading_weight": 0.0, "features.position_weight": 0.0,
            "features.digits_as_zero": True}
@@ -87,7 +87,7 @@ def test_digits_folded_to_zero_are_copied_too(fixtures, tmp_path, own_cache):
 
 
 def test_a_stacked_model_is_labelled_through_scikit_learn(fixtures, tmp_path, own_cache):
-    from trainer import StackedRoleModel, by_split, label_matrix, load_corpus, save_model, unit_dicts
+    from govspeech.trainer import StackedRoleModel, by_split, label_matrix, load_corpus, save_model, unit_dicts
 
     units = by_split(load_corpus(fixtures / "mini_corpus.jsonl"), "train", "dev")
     model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 1), "char_ngram_range": (1, 2)}},
@@ -102,8 +102,8 @@ def test_a_stacked_model_is_labelled_through_scikit_learn(fixtures, tmp_path, ow
 
 def _stacked(fixtures, out, **params):
     """(fitted model, saved directory, units of the test split then train): a small stacked logistic model."""
-    from trainer import StackedRoleModel, by_split, label_matrix, load_corpus, save_model, unit_dicts
-    from trainer._cv import document_groups
+    from govspeech.trainer import StackedRoleModel, by_split, label_matrix, load_corpus, save_model, unit_dicts
+    from govspeech.trainer._cv import document_groups
 
     corpus = load_corpus(fixtures / "mini_corpus.jsonl")
     train, test = by_split(corpus, "train", "dev"), by_split(corpus, "test")

@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from features import ROLES
-from trainer import agreement, load_corpus, load_pass, read_config
-from trainer._units_table import duplicate_key, unit_rows
+from govspeech.features import ROLES
+from govspeech.trainer import agreement, load_corpus, load_pass, read_config
+from govspeech.trainer._units_table import duplicate_key, unit_rows
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_data_card_agreement_figures_are_recomputable(root):
 
 
 def test_rebuilding_the_corpus_gives_the_same_file(root, tmp_path):
-    from trainer import build_corpus
+    from govspeech.trainer import build_corpus
 
     out = tmp_path / "corpus.jsonl"
     build_corpus(root / "data/raw", root / "data/annotation/pass_a.jsonl",

@@ -6,7 +6,7 @@ import random
 import opencc
 import pytest
 
-from features import BadBytes, NotTextError, decode_blocks, detect_encoding
+from govspeech.features import BadBytes, NotTextError, decode_blocks, detect_encoding
 
 MAX_BAD = 0.02
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from features import ROLES
-from trainer._experiments import UNIT_KINDS, ablation, error_analysis, learning_curve, unit_kind
-from trainer.experiments import ablation_table, errors_report
+from govspeech.features import ROLES
+from govspeech.trainer._experiments import UNIT_KINDS, ablation, error_analysis, learning_curve, unit_kind
+from govspeech.trainer.experiments import ablation_table, errors_report
 
 
 @pytest.mark.parametrize("text, place, kind", [

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from features import UnitFeatures, is_heading, normalize_text, segment
+from govspeech.features import UnitFeatures, is_heading, normalize_text, segment
 
 SPEECH = [
     {"doc_id": "a", "text": "同志们:"},

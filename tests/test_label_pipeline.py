@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import predictor
+import govspeech.predictor as predictor
 from test_bad_inputs import run  # noqa: F401  (a fixture: govspeech label in this process)
 from test_cli import SPEECH, govspeech
 from test_label_scale import OTHER
@@ -60,7 +60,7 @@ def test_jsonl_records_are_read_as_files_are(run, tmp_path):
 
 
 def test_a_huge_speech_in_a_record_is_chunked_like_a_file(run, tmp_path, monkeypatch):
-    import predictor._inputs as inputs
+    import govspeech.predictor._inputs as inputs
 
     small = {**inputs.limits(), "speech": {"max_chars": 200}}
     monkeypatch.setattr(inputs, "limits", lambda: small)

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from predictor._batch import Done, Failure, Note, SpeechItem, iter_speeches
-from predictor._parallel import PREFETCH, Rendered, label_stream, resolve_jobs
+from govspeech.predictor._batch import Done, Failure, Note, SpeechItem, iter_speeches
+from govspeech.predictor._parallel import PREFETCH, Rendered, label_stream, resolve_jobs
 from test_cli import SPEECH, govspeech, speech_file  # noqa: F401  (a fixture)
 
 OTHER = "同志们:\n去年全市工业园区建设成效明显,值得肯定。\n一些干部作风不实,群众意见较大。\n力争全年招商引资突破百亿元。\n"
@@ -63,7 +63,7 @@ def test_piped_output_has_no_progress_bar(speech_file, mini_model):
 def test_progress_bar_only_on_a_terminal(monkeypatch):
     import sys
 
-    from predictor._progress import progress_bar
+    from govspeech.predictor._progress import progress_bar
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     with progress_bar() as bar:
@@ -90,7 +90,7 @@ def test_folders_are_searched_recursively_with_the_glob(archive):
 
 def test_the_stream_is_read_only_as_fast_as_it_is_labelled(mini_model):
     """Flat memory: labelling an endless stream holds a bounded number of speeches."""
-    import predictor
+    import govspeech.predictor as predictor
 
     read = itertools.count()
     endless = (SpeechItem("s", f"s{next(read)}", SPEECH) for _ in itertools.count())

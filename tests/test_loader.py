@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from trainer import CorpusError, load_corpus
+from govspeech.trainer import CorpusError, load_corpus
 
 GOOD = {"doc_id": "d", "sent_id": 0, "text": "要加快。", "labels": ["measure"], "split": "train"}
 

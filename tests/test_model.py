@@ -3,9 +3,9 @@ import json
 import numpy as np
 import pytest
 
-from features import ROLES
-from trainer import CLASSIFIERS, ModelError, RoleModel, by_split, label_matrix, load_corpus, load_model, save_model
-from trainer import unit_dicts
+from govspeech.features import ROLES
+from govspeech.trainer import CLASSIFIERS, ModelError, RoleModel, by_split, label_matrix, load_corpus, load_model, save_model
+from govspeech.trainer import unit_dicts
 
 
 @pytest.fixture(scope="module")

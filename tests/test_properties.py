@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import predictor
-from features import clean_speech, split_units
+import govspeech.predictor as predictor
+from govspeech.features import clean_speech, split_units
 from govspeech.cli import EXIT_INPUT, EXIT_OK, main
 
 SPEECH = "同志们:\n要加快园区建设,力争年内建成投产。\n但是有的部门重视程度还不是很高;\n"

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-import predictor
-from features import normalize_text
+import govspeech.predictor as predictor
+from govspeech.features import normalize_text
 
 AGREEMENT_FLOOR = 0.95
 SAME_UNIT_RATIO = 0.8  # share of characters two copies of one unit have in common at least

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from features import normalize_text, split_units
-from features._segment import ENGINE_ENV, ENGINES, SEGMENTER, cutter, engine
+from govspeech.features import normalize_text, split_units
+from govspeech.features._segment import ENGINE_ENV, ENGINES, SEGMENTER, cutter, engine
 
 pytest.importorskip("rjieba", reason="rjieba is not installed: only jieba's own engine is in use")
 
@@ -46,7 +46,7 @@ def test_engine_can_be_forced_and_a_wrong_name_is_refused(monkeypatch):
 def test_meta_records_the_engine_and_an_unknown_engine_is_refused(mini_model, tmp_path):
     import shutil
 
-    from trainer import ModelError, load_model
+    from govspeech.trainer import ModelError, load_model
 
     model_dir = tmp_path / "model"
     shutil.copytree(mini_model, model_dir)

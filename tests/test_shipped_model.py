@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-import predictor
-from trainer import load_corpus, read_config, train
+import govspeech.predictor as predictor
+from govspeech.trainer import load_corpus, read_config, train
 
 
 @pytest.fixture(scope="module")

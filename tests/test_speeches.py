@@ -1,4 +1,4 @@
-from features import split_speeches
+from govspeech.features import split_speeches
 
 
 def test_page_without_headings_is_one_speech():

@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from features import ROLES, UnitFeatures
-from features._cues import cue_feature_names, cue_matrix
-from features._sequence import sequence_feature_names, sequence_features
-from trainer import CorpusError, by_split, label_matrix, load_corpus, load_model, save_model, unit_dicts
-from trainer._corpus import load_paraphrases, load_synthetic
-from trainer._cv import TrainingExtras, document_groups, fit_model, out_of_fold_proba
-from trainer._model import RoleModel
-from trainer._stacked import StackedRoleModel
+from govspeech.features import ROLES, UnitFeatures
+from govspeech.features._cues import cue_feature_names, cue_matrix
+from govspeech.features._sequence import sequence_feature_names, sequence_features
+from govspeech.trainer import CorpusError, by_split, label_matrix, load_corpus, load_model, save_model, unit_dicts
+from govspeech.trainer._corpus import load_paraphrases, load_synthetic
+from govspeech.trainer._cv import TrainingExtras, document_groups, fit_model, out_of_fold_proba
+from govspeech.trainer._model import RoleModel
+from govspeech.trainer._stacked import StackedRoleModel
 
 SMALL_FEATURES = {"word_ngram_range": (1, 1), "char_ngram_range": (1, 2)}
 
@@ -159,7 +159,7 @@ def test_a_synthetic_line_must_be_one_unit(tmp_path):
 def test_synthetic_card_matches_the_file(root):
     import re
 
-    from trainer import agreement, load_pass, read_config
+    from govspeech.trainer import agreement, load_pass, read_config
 
     files = read_config(root / "configs" / "default.toml")["synthetic"]["files"]
     units = [u for f in files for u in load_synthetic(root / f)]
@@ -199,7 +199,7 @@ def test_paraphrase_card_matches_the_files(root, tmp_path):
 
 
 def test_a_crf_second_stage_learns_runs_and_round_trips(corpus, tmp_path):
-    from trainer._stacked import StackedRoleModel
+    from govspeech.trainer._stacked import StackedRoleModel
 
     real = by_split(corpus, "train", "dev")
     X, Y = unit_dicts(real), label_matrix(real)
@@ -213,7 +213,7 @@ def test_a_crf_second_stage_learns_runs_and_round_trips(corpus, tmp_path):
 
 
 def test_a_crf_second_stage_refuses_what_it_cannot_do(corpus):
-    from trainer._stacked import StackedRoleModel
+    from govspeech.trainer._stacked import StackedRoleModel
 
     real = by_split(corpus, "train", "dev")
     X, Y = unit_dicts(real), label_matrix(real)

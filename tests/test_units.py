@@ -1,6 +1,6 @@
 import pytest
 
-from features import split_units
+from govspeech.features import split_units
 
 
 def test_splits_after_each_terminator_of_either_width():

@@ -7,19 +7,19 @@ scikit-learn's import when it does not need it.
 import importlib
 
 _EXPORTS = {
-    "trainer._agreement": ["agreement"],
-    "trainer._annotations": ["load_pass"],
-    "trainer._build_corpus": ["build_corpus", "gold_labels"],
-    "trainer._config": ["ConfigError", "read_config"],
-    "trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpus",
+    "govspeech.trainer._agreement": ["agreement"],
+    "govspeech.trainer._annotations": ["load_pass"],
+    "govspeech.trainer._build_corpus": ["build_corpus", "gold_labels"],
+    "govspeech.trainer._config": ["ConfigError", "read_config"],
+    "govspeech.trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpus",
                         "load_paraphrases", "load_synthetic", "unit_dicts"],
-    "trainer._cv": ["TrainingExtras"],
-    "trainer._evaluate": ["baseline_scores", "evaluate"],
-    "trainer._metrics": ["format_scores", "role_scores"],
-    "trainer._model": ["CLASSIFIERS", "RoleModel"],
-    "trainer._persist": ["FORMAT_VERSION", "ModelError", "load_model", "read_meta", "save_model"],
-    "trainer._stacked": ["StackedRoleModel"],
-    "trainer._train": ["TrainResult", "build_model", "cross_validate", "train", "training_extras"],
+    "govspeech.trainer._cv": ["TrainingExtras"],
+    "govspeech.trainer._evaluate": ["baseline_scores", "evaluate"],
+    "govspeech.trainer._metrics": ["format_scores", "role_scores"],
+    "govspeech.trainer._model": ["CLASSIFIERS", "RoleModel"],
+    "govspeech.trainer._persist": ["FORMAT_VERSION", "ModelError", "load_model", "read_meta", "save_model"],
+    "govspeech.trainer._stacked": ["StackedRoleModel"],
+    "govspeech.trainer._train": ["TrainResult", "build_model", "cross_validate", "train", "training_extras"],
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import cohen_kappa_score, f1_score
 
-from features import ROLES
-from trainer._annotations import Annotation
+from govspeech.features import ROLES
+from govspeech.trainer._annotations import Annotation
 
 __all__ = ["agreement"]
 

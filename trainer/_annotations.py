@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from features import ROLES
-from trainer._corpus import CorpusError, read_jsonl
+from govspeech.features import ROLES
+from govspeech.trainer._corpus import CorpusError, read_jsonl
 
 __all__ = ["Annotation", "load_pass"]
 

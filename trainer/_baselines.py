@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from features import ROLES, normalize_text
-from features._cues import cue_lexicons
+from govspeech.features import ROLES, normalize_text
+from govspeech.features._cues import cue_lexicons
 
 __all__ = ["majority_baseline", "keyword_baseline"]
 

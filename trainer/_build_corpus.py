@@ -7,11 +7,11 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from features import ROLES
-from trainer._annotations import load_pass
-from trainer._atomic import atomic_write_text
-from trainer._corpus import CorpusError
-from trainer._units_table import duplicate_groups, unit_rows
+from govspeech.features import ROLES
+from govspeech.trainer._annotations import load_pass
+from govspeech.trainer._atomic import atomic_write_text
+from govspeech.trainer._corpus import CorpusError
+from govspeech.trainer._units_table import duplicate_groups, unit_rows
 
 __all__ = ["assign_splits", "build_corpus", "gold_labels"]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from features import ROLES, split_units
+from govspeech.features import ROLES, split_units
 
 __all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "load_paraphrases", "load_synthetic", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
 

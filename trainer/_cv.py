@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from features import ROLES
-from trainer._corpus import CorpusError, CorpusUnit, label_matrix, training_weights, unit_dicts
-from trainer._metrics import role_scores
-from trainer._units_table import duplicate_groups
-from trainer._thresholds import best_thresholds
+from govspeech.features import ROLES
+from govspeech.trainer._corpus import CorpusError, CorpusUnit, label_matrix, training_weights, unit_dicts
+from govspeech.trainer._metrics import role_scores
+from govspeech.trainer._units_table import duplicate_groups
+from govspeech.trainer._thresholds import best_thresholds
 
 __all__ = ["NO_EXTRAS", "TrainingExtras", "cv_scores", "document_groups", "fit_model", "grouped_cv",
            "out_of_fold_proba"]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer._baselines import keyword_baseline, majority_baseline
-from trainer._corpus import CorpusUnit, label_matrix, load_corpus, unit_dicts
-from trainer._metrics import role_scores
+from govspeech.trainer._baselines import keyword_baseline, majority_baseline
+from govspeech.trainer._corpus import CorpusUnit, label_matrix, load_corpus, unit_dicts
+from govspeech.trainer._metrics import role_scores
 
 __all__ = ["evaluate", "baseline_scores"]
 

@@ -2,7 +2,7 @@
 
 Everything here is document-grouped cross-validation over train+dev (the
 test split is never touched), so each table can be rebuilt with one command:
-``python -m trainer.experiments {ablation,curve,errors} --config …``.
+``python -m govspeech.trainer.experiments {ablation,curve,errors} --config …``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from features import ROLES, is_heading, speech_spans
-from features._context import is_enumerated
-from trainer._config import ConfigError, read_config
-from trainer._corpus import by_split, label_matrix, training_weights
-from trainer._cv import TrainingExtras, grouped_cv, out_of_fold_proba
-from trainer._metrics import role_scores
-from trainer._thresholds import best_thresholds
-from trainer._train import _load, build_model, threshold_grid, training_extras
+from govspeech.features import ROLES, is_heading, speech_spans
+from govspeech.features._context import is_enumerated
+from govspeech.trainer._config import ConfigError, read_config
+from govspeech.trainer._corpus import by_split, label_matrix, training_weights
+from govspeech.trainer._cv import TrainingExtras, grouped_cv, out_of_fold_proba
+from govspeech.trainer._metrics import role_scores
+from govspeech.trainer._thresholds import best_thresholds
+from govspeech.trainer._train import _load, build_model, threshold_grid, training_extras
 
 __all__ = ["ablation", "error_analysis", "learning_curve", "synthetic_curve", "unit_kind", "UNIT_KINDS"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from features import ROLES
+from govspeech.features import ROLES
 
 __all__ = ["role_scores", "format_scores"]
 

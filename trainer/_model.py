@@ -10,7 +10,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from features import ROLES, UnitFeatures
+from govspeech.features import ROLES, UnitFeatures
 
 __all__ = ["CLASSIFIERS", "RoleModel", "role_logreg"]
 

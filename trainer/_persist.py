@@ -14,9 +14,9 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from features import ROLES, SEGMENTER
-from features._segment import ENGINES, engine
-from trainer._atomic import atomic_write_bytes, atomic_write_text
+from govspeech.features import ROLES, SEGMENTER
+from govspeech.features._segment import ENGINES, engine
+from govspeech.trainer._atomic import atomic_write_bytes, atomic_write_text
 
 __all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "load_model", "read_meta",
            "unpickle_artifact", "versions"]

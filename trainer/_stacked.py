@@ -17,10 +17,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
-from features import ROLES, as_units, speech_spans
-from features._sequence import sequence_features
-from trainer._chain import ChainRoleCRF
-from trainer._model import RoleModel, role_logreg
+from govspeech.features import ROLES, as_units, speech_spans
+from govspeech.features._sequence import sequence_features
+from govspeech.trainer._chain import ChainRoleCRF
+from govspeech.trainer._model import RoleModel, role_logreg
 
 __all__ = ["SECOND_STAGES", "StackedRoleModel"]
 

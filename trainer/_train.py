@@ -15,15 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer._config import ConfigError, read_config
-from trainer._cv import TrainingExtras, cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
-from trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic,
+from govspeech.trainer._config import ConfigError, read_config
+from govspeech.trainer._cv import TrainingExtras, cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
+from govspeech.trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic,
                              training_weights, unit_dicts)
-from trainer._metrics import role_scores
-from trainer._model import RoleModel
-from trainer._stacked import StackedRoleModel
-from trainer._persist import save_model
-from trainer._thresholds import best_thresholds
+from govspeech.trainer._metrics import role_scores
+from govspeech.trainer._model import RoleModel
+from govspeech.trainer._stacked import StackedRoleModel
+from govspeech.trainer._persist import save_model
+from govspeech.trainer._thresholds import best_thresholds
 
 __all__ = ["TrainResult", "apply_overrides", "build_model", "cross_validate", "threshold_grid", "train", "training_extras"]
 

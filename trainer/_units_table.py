@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from features import split_speeches, split_units
+from govspeech.features import split_speeches, split_units
 
 __all__ = ["UnitRow", "raw_documents", "unit_rows", "duplicate_groups"]
 

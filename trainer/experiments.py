@@ -1,4 +1,4 @@
-"""Rebuild the tables of docs/model.md: ``python -m trainer.experiments {ablation,curve,errors} --config FILE``.
+"""Rebuild the tables of docs/model.md: ``python -m govspeech.trainer.experiments {ablation,curve,errors} --config FILE``.
 
 Each prints Markdown to stdout (and writes the raw figures as JSON with --json).
 All figures are document-grouped cross-validation over train+dev.
@@ -10,9 +10,9 @@ import argparse
 import json
 import sys
 
-from features import ROLES
-from trainer._atomic import atomic_write_text
-from trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
+from govspeech.features import ROLES
+from govspeech.trainer._atomic import atomic_write_text
+from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
 
 
 def _row(name: str, macro: str, per_role: dict) -> str:
@@ -56,7 +56,7 @@ def errors_report(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m trainer.experiments", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m govspeech.trainer.experiments", description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("ablation", "curve", "errors"))
     parser.add_argument("--config", required=True)
     parser.add_argument("--variants", default="configs/ablation.toml", help="ablation: the variants file")

@@ -22,13 +22,13 @@ EXIT_INPUT = {"missing": 10, "directory": 11, "empty": 12, "not text": 13, "too 
 
 
 def _write_json(path: str, payload: dict) -> None:
-    from trainer._atomic import atomic_write_text
+    from govspeech.trainer._atomic import atomic_write_text
 
     atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def cmd_corpus(args) -> int:
-    from trainer import build_corpus, read_config
+    from govspeech.trainer import build_corpus, read_config
 
     counts = build_corpus(Path(args.raw), Path(args.labels), Path(args.adjudication) if args.adjudication else None,
                           Path(args.out), read_config(args.config))
@@ -39,10 +39,10 @@ def cmd_corpus(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    from trainer import agreement, load_pass
+    from govspeech.trainer import agreement, load_pass
 
     if args.paraphrases_of:  # --first is a rewrites file: its labels are the paraphrased units' inherited ones
-        from trainer._corpus import load_corpus, load_paraphrases
+        from govspeech.trainer._corpus import load_corpus, load_paraphrases
 
         units = load_paraphrases(args.first, load_corpus(args.paraphrases_of))
         first = {(u.doc_id, u.sent_id): (u.labels, False) for u in units if not u.duplicate_of}
@@ -60,7 +60,7 @@ def cmd_agreement(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from trainer import train
+    from govspeech.trainer import train
 
     result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set))
     for name, scores in result.meta["scores"].items():
@@ -85,8 +85,8 @@ def _override(item: str) -> tuple[str, object]:
 
 
 def cmd_debris(args) -> int:
-    from features import debris_scores
-    from trainer import load_corpus
+    from govspeech.features import debris_scores
+    from govspeech.trainer import load_corpus
 
     result = debris_scores(load_corpus(args.data))
     print(f"debris units {result['debris']} of {result['n_units']}, flagged {result['flagged']}: "
@@ -98,7 +98,7 @@ def cmd_debris(args) -> int:
 
 
 def cmd_cv(args) -> int:
-    from trainer import cross_validate
+    from govspeech.trainer import cross_validate
 
     result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set))
     for role, v in result["per_role"].items():
@@ -112,8 +112,8 @@ def cmd_cv(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    import predictor
-    from trainer import baseline_scores, evaluate, format_scores, load_corpus
+    import govspeech.predictor as predictor
+    from govspeech.trainer import baseline_scores, evaluate, format_scores, load_corpus
 
     labeller = predictor.load(args.model, compiled=False)  # scores of the model itself
     units = load_corpus(args.data)
@@ -126,9 +126,9 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_label(args) -> int:
-    import predictor
-    from features import limits
-    from predictor._pipeline import label_inputs
+    import govspeech.predictor as predictor
+    from govspeech.features import limits
+    from govspeech.predictor._pipeline import label_inputs
 
     if args.resume and not args.out:
         print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
@@ -157,7 +157,7 @@ def cmd_label(args) -> int:
 
 
 def _jobs(value: str) -> int:
-    from predictor._parallel import resolve_jobs
+    from govspeech.predictor._parallel import resolve_jobs
 
     try:
         return resolve_jobs(int(value))
@@ -243,8 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from predictor import InputError
-    from trainer import ConfigError, CorpusError, ModelError
+    from govspeech.predictor import InputError
+    from govspeech.trainer import ConfigError, CorpusError, ModelError
 
     try:
         return args.run(args)
