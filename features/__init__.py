@@ -1,7 +1,7 @@
 """Units, speeches, text normalisation, cleaning, segmentation and the feature builder."""
 
 from govspeech.features._clean import CleanSpeech, clean_speech
-from govspeech.features._context import as_units, is_heading, speech_spans
+from govspeech.features._context import as_units, speech_spans
 from govspeech.features._debris import debris_flags, debris_scores, strip_inline_debris
 from govspeech.features._encoding import BadBytes, NotTextError, decode_blocks, detect_encoding
 from govspeech.features._limits import limits
@@ -10,6 +10,7 @@ from govspeech.features._normalize import normalize_text
 from govspeech.features._roles import ROLES
 from govspeech.features._segment import SEGMENTER, segment
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
+from govspeech.features._structure import Enumerator, ends_sentence, enumerator, is_enumerated, is_heading
 from govspeech.features._units import split_units
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "SEGMENTER",
     "BadBytes",
     "CleanSpeech",
+    "Enumerator",
     "NotTextError",
     "Speech",
     "UnitFeatures",
@@ -27,6 +29,9 @@ __all__ = [
     "debris_scores",
     "decode_blocks",
     "detect_encoding",
+    "ends_sentence",
+    "enumerator",
+    "is_enumerated",
     "is_heading",
     "iter_speeches",
     "limits",

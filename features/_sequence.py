@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from govspeech.features._context import is_heading, position_matrix
+from govspeech.features._context import position_matrix
+from govspeech.features._structure import is_heading
 
 __all__ = ["sequence_features", "sequence_feature_names"]
 
@@ -21,7 +22,7 @@ def _sections(texts: Sequence[str], start: int, end: int) -> list[tuple[int, int
     """(first, end, heading index or None) of each heading-delimited run in one speech."""
     out, first, heading = [], start, None
     for i in range(start, end):
-        if is_heading(texts[i]):
+        if is_heading(texts[i], as_trained=True):
             if i > first:
                 out.append((first, i, heading))
                 first = i
