@@ -40,13 +40,13 @@ def _speech_starts(lines: list[str]) -> list[int]:
     """Line indexes where a further speech begins inside one piece.
 
     A salutation under a title line starts a speech when the piece already
-    holds one: an earlier salutation, or body text (a line ending a sentence).
+    holds one: an earlier salutation, or body text (a line ending a statement: 。 or ;).
     """
     starts = []
     body_seen = False
     for i, line in enumerate(lines):
         if not _SALUTATION.match(line):
-            body_seen = body_seen or line.rstrip().endswith("。")
+            body_seen = body_seen or ends_sentence(line, marks=STATEMENT_MARKS)
             continue
         start = i
         while start > 0 and i - start < _TITLE_MAX_LINES and _is_title(lines[start - 1]):
