@@ -7,6 +7,7 @@ from govspeech.features._encoding import BadBytes, NotTextError, decode_blocks, 
 from govspeech.features._limits import limits
 from govspeech.features._linejoin import continues_previous
 from govspeech.features._normalize import normalize_text
+from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
 from govspeech.features._segment import SEGMENTER, segment
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
@@ -20,8 +21,10 @@ __all__ = [
     "CleanSpeech",
     "Enumerator",
     "NotTextError",
+    "Outline",
     "Speech",
     "UnitFeatures",
+    "ancestor_rows",
     "as_units",
     "clean_speech",
     "continues_previous",
@@ -36,6 +39,7 @@ __all__ = [
     "iter_speeches",
     "limits",
     "normalize_text",
+    "outline",
     "segment",
     "speech_spans",
     "split_speeches",
