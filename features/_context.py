@@ -59,19 +59,19 @@ def enclosing_headings(texts: Sequence[str], spans) -> list[str]:
 def position_matrix(texts: Sequence[str], spans) -> np.ndarray:
     """Dense position features: relative place in the speech and unit shape."""
     rows = np.zeros((len(texts), 6))
+    heads = np.array([is_heading(t, as_trained=True) for t in texts], dtype=bool)
+    enumerated = np.array([is_enumerated(t, as_trained=True) for t in texts], dtype=bool)
+    index = np.arange(len(texts))
+    last_heading = np.where(heads, index, -1)  # at or before each unit in its speech, else the speech's start - 1
     for start, end in spans:
         n = end - start
-        since_heading = 0
-        for i in range(start, end):
-            heading = is_heading(texts[i], as_trained=True)
-            since_heading = 0 if heading else since_heading + 1
-            rel = (i - start) / max(n - 1, 1)
-            rows[i] = (
-                rel,
-                rel < 0.15,
-                rel > 0.85,
-                heading,
-                is_enumerated(texts[i], as_trained=True),
-                min(since_heading, 10) / 10,
-            )
+        rows[start:end, 0] = (index[start:end] - start) / max(n - 1, 1)
+        if end > start and not heads[start]:
+            last_heading[start] = start - 1
+    last_heading = np.maximum.accumulate(last_heading) if len(texts) else last_heading
+    rows[:, 1] = rows[:, 0] < 0.15
+    rows[:, 2] = rows[:, 0] > 0.85
+    rows[:, 3] = heads
+    rows[:, 4] = enumerated
+    rows[:, 5] = np.minimum(index - last_heading, 10) / 10
     return rows
