@@ -2,8 +2,10 @@
 
 Speeches nest their enumerators differently (一、 > (一) > 1. in one,
 (一) > 一是 in another, 第一 > 一要 in a third), so the order of levels is
-learned per speech: a style found for the first time is one level below every
-style seen before it. A unit that starts with an enumerator is an item of its
+learned per speech: a style found for the first time, with its first item
+(一、, (一), 1., 首先 …), is one level below every style seen before it; a
+later number of a style not yet seen (``4),要…`` cut from a sentence that
+listed (1) to (4)) starts no level and is a plain unit. A unit that starts with an enumerator is an item of its
 style's level and closes the open items of its level and deeper; every other
 unit sits under the items open above it. An unnumbered heading (a short line
 without an end mark) heads the plain units after it, under the open item,
@@ -63,8 +65,7 @@ def outline(texts: Sequence[str]) -> Outline:
     level, heading, ancestors = [], [], []
     for i, text in enumerate(texts):
         mark = enumerator(text)
-        # 最后 (no ordinal) continues a series of 首先/其次; alone it starts none.
-        if mark is not None and (mark.style in styles or mark.ordinal is not None):
+        if mark is not None and (mark.style in styles or mark.ordinal == 1):
             if mark.style not in styles:
                 styles.append(mark.style)
             lvl = styles.index(mark.style)

@@ -85,10 +85,12 @@ def test_the_same_styles_nest_the_other_way_in_another_speech():
     assert a.ancestors[2] == b.ancestors[2] == (0, 1)
 
 
-def test_an_enumerator_inside_a_sentence_and_a_lone_last_start_nothing():
-    texts = ["一、抓落实", "今年要做到一是快,二是实。", "最后,祝大家新春愉快!"]
+def test_an_enumerator_inside_a_sentence_a_lone_last_or_a_later_number_start_nothing():
+    texts = ["一、抓落实", "今年要做到一是快,二是实。", "最后,祝大家新春愉快!", "4),要用三年时间建成园区。", "二是抓调度。"]
     tree = outline(texts)
-    assert tree.level == (0, None, None) and tree.ancestors[1] == tree.ancestors[2] == (0,)
+    assert tree.level == (0, None, None, None, None) and tree.ancestors[1:] == ((0,),) * 4
+    later = outline(["首先,统一思想。", "要提高认识。", "最后,抓好落实。", "要严格考核。"])
+    assert later.level == (0, None, 0, None) and later.ancestors[3] == (2,)
 
 
 REVIEW_THEN_PLAN = [
@@ -127,3 +129,41 @@ def test_ancestor_rows_index_the_whole_batch():
     texts = ["一、成绩", "增长较快。", "一、任务", "(一)抓项目", "要加快进度。"]
     parts, chains = ancestor_rows(texts, [(0, 2), (2, 5)])
     assert parts == [0, 0, 2, 2, 2] and chains == [(), (0,), (), (2,), (2, 3)]
+
+
+def test_speech_structure_shares_are_those_of_the_units_under_each_heading():
+    import govspeech.predictor as predictor
+
+    labeller = predictor.load()
+    text = "\n".join(REVIEW_THEN_PLAN) + "\n"
+    structure = predictor.speech_structure(labeller, text)
+    units = {u.sent_id: u for u in labeller.label(text)}
+    by_id = {h.sent_id: h for h in structure.headings}
+    assert list(by_id) == [0, 3, 4, 5, 7, 8, 10, 11, 13]
+    assert [by_id[i].depth for i in (3, 4, 5, 10, 13)] == [0, 1, 2, 0, 2]
+    review = by_id[3]
+    assert review.n_units == 6 and review.roles == units[3].roles
+    for role in labeller.roles:
+        assert review.shares[role] == sum(role in units[i].roles for i in range(4, 10)) / 6
+    assert structure.styles == ("一、", "(一)", "一是") and structure.n_units == len(REVIEW_THEN_PLAN)
+
+
+def test_structure_verb_prints_the_tree_of_a_real_speech(root):
+    import re
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "govspeech.cli", "structure", "data/raw/000_8446d01601e08bac.txt"],
+                            capture_output=True, text=True, cwd=root, timeout=300)
+    assert result.returncode == 0, result.stderr
+    first, *lines = result.stdout.splitlines()
+    assert "levels 第一 > 一要" in first
+    tree = {}
+    for line in lines:
+        match = re.match(r"( +)\[(\d+)\] (\S+)  → ([a-z, ]+) \| (\d+) units: goal \d+%  measure \d+%", line)
+        assert match, line
+        tree[int(match[2])] = (len(match[1]) // 2 - 1, match[3], int(match[5]))
+    assert tree[5][:2] == (0, "第一,关于认识问题。") and tree[17][0] == tree[46][0] == 0
+    assert tree[22][:2] == (1, "一要坚定不移地实施项目带动战略。") and tree[50][:2] == (1, "一要讲效率。")
+    assert tree[17][2] == 46 - 17 - 1  # every unit up to 第三 is under 第二
+    assert [i for i, (depth, _, _) in tree.items() if depth == 1] == [22, 25, 28, 31, 33, 35, 38, 43, 50, 56, 61]
