@@ -3,10 +3,12 @@
 from govspeech.predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
                                speeches_of, text_speeches)
 from govspeech.predictor._labeller import Labeller, LabelledUnit, default_model_dir, load
-from govspeech.predictor._output import FORMATS, render
+from govspeech.predictor._output import FORMATS, Layout, render, unit_row
+from govspeech.predictor._profiling import profile
 from govspeech.predictor._sink import OutputSink
 
 __all__ = [
     "FORMATS", "FileInfo", "InputError", "Labeller", "LabelledUnit", "OutputSink", "SpeechText", "bad_bytes_note",
-    "default_model_dir", "load", "read_speech_file", "read_speeches", "render", "speeches_of", "text_speeches",
+    "Layout", "default_model_dir", "load", "profile", "read_speech_file", "read_speeches", "render", "speeches_of",
+    "text_speeches", "unit_row",
 ]
