@@ -105,3 +105,16 @@ def test_the_python_row_builder(mini_model):
     row = predictor.unit_row("d", unit, {"year": 2012})
     assert list(row) == ["doc_id", "sent_id", "text", "labels", "scores", "year"]
     assert row["labels"] == list(unit.roles) and row["scores"] == unit.scores and row["year"] == 2012
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html"])
+def test_jobs_write_the_same_bytes_with_metadata(run, tmp_path, stream, fmt):
+    outs = [tmp_path / f"{jobs}.{fmt}" for jobs in ("1", "2")]
+    for jobs, out in zip(("1", "2"), outs):
+        assert run(stream, "--format", fmt, "-j", jobs, "--out", out)[0] == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes() and b"2013" in outs[0].read_bytes()
+
+
+def test_html_resume_is_a_usage_error(run, tmp_path, stream):
+    code, _, err = run(stream, "--format", "html", "--out", tmp_path / "r.html", "--resume")
+    assert code == 2 and "--resume works for text, jsonl and csv" in err

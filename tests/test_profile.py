@@ -132,3 +132,7 @@ def test_a_speech_of_no_unit_has_no_shares():
     row = profile_table([profile], ["k"], ROLES)[0]
     assert row["n_units"] == 0 and row["share_goal"] is None and row["share_none"] is None and row["year"] == 1
     assert group_profiles([row], ROLES, ["year"])[0]["share_none"] is None
+
+
+def test_jobs_give_the_same_profile(cli, stream):
+    assert cli("profile", stream, "-j", "2")[1] == cli("profile", stream)[1]
