@@ -46,7 +46,7 @@ def label_records(records: Iterable[dict], *, model: str | None = None) -> list[
         meta = {k: v for k, v in record.items() if k not in ("id", "text")}
         clash = reserved.intersection(meta)
         if clash:
-            raise ValueError(f"record {record['id']!r}: field {sorted(clash)[0]!r} is also an output field; "
+            raise ValueError(f"record {record['id']!r}: field {min(clash)!r} is also an output field; "
                              "rename it before labelling")
         for speech in text_speeches(str(record["id"]), record["text"]):
             rows.extend(unit_row(speech.doc_id, unit, meta)

@@ -21,8 +21,8 @@ from govspeech.predictor._inputs import BAD_RECORD, InputError
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 
-__all__ = ["FORMATS", "Layout", "MetaColumns", "check_fields", "doc_id_of_line", "header", "render", "reserved_fields", "table_columns", "trailer", "cell", "csv_lines",
-           "table_row", "unit_row"]
+__all__ = ["FORMATS", "Layout", "MetaColumns", "cell", "check_fields", "csv_lines", "doc_id_of_line", "header",
+           "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row", "trailer", "unit_row"]
 
 FORMATS = ("text", "jsonl", "csv", "html")
 UNIT_FIELDS = ("doc_id", "sent_id", "text", "labels", "scores")

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govspeech.predictor._batch import (JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches)
-from govspeech.predictor._inputs import BAD_RECORD, STDIN, InputError, display_name
+from govspeech.predictor._batch import JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches
+from govspeech.predictor._inputs import BAD_RECORD, STDIN, InputError
 from govspeech.predictor._output import UNIT_FIELDS, cell, check_fields, csv_lines
 from govspeech.predictor._parallel import Rendered, label_stream
+from govspeech.predictor._profile import (chain_keys, group_profiles, merge, profile_columns, profile_table,
+                                          speech_key, speech_profile)
 from govspeech.predictor._sink import OutputSink
-from govspeech.predictor._profile import (chain_keys, group_profiles, merge, profile_columns, profile_table, speech_key,
-                                          speech_profile)
 
 __all__ = ["ProfileRun", "is_label_output", "parquet_unavailable", "profile", "profile_inputs", "write_table"]
 
