@@ -181,6 +181,11 @@ def cmd_profile(args) -> int:
     run = profile_inputs(args.inputs, model=args.model, jobs=args.jobs, glob=args.glob,
                          input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                          report=lambda line: print(f"govspeech: {line}", file=sys.stderr))
+    fields = {k for p in run.profiles for k in p["meta"]}
+    if missing := [f for f in args.by if f not in fields]:
+        print(f"govspeech: --by {missing[0]}: no speech has this field; fields found: "
+              f"{', '.join(sorted(fields)) or 'none (metadata comes from JSONL records)'}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
     except OSError as err:
@@ -250,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("profile", help="per speech (or group), how many units carry each role")
     _add_input_arguments(p, label_outputs=True)
-    p.add_argument("--by", nargs="+", default=[], metavar="FIELD", help="one row per group of these metadata fields")
+    p.add_argument("--by", nargs="+", default=[], metavar="FIELD", help="one row per group of these metadata fields (give it after the inputs)")
     p.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv",
                    help="parquet needs pandas and pyarrow, and --out")
     p.add_argument("--out", help="write here (atomically) instead of standard output")

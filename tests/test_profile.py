@@ -136,3 +136,8 @@ def test_a_speech_of_no_unit_has_no_shares():
 
 def test_jobs_give_the_same_profile(cli, stream):
     assert cli("profile", stream, "-j", "2")[1] == cli("profile", stream)[1]
+
+
+def test_by_a_field_no_speech_has_is_a_usage_error(cli, stream):
+    code, out, err = cli("profile", stream, "--by", "speaker")
+    assert code == 2 and out == "" and "--by speaker: no speech has this field; fields found: region, year" in err
