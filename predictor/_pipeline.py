@@ -10,7 +10,9 @@ stream. Its speeches are written as they are labelled; when it ends it is
 committed, and if it fails what it wrote is taken back, so the output holds
 whole inputs only. On an interruption (Ctrl-C, or SIGTERM turned into one by
 the CLI) the input under way is taken back and ``--out``'s partial file is
-kept for ``--resume``.
+kept for ``--resume``. The output starts with ``_output.header`` (CSV: its
+columns, fixed by the first input's metadata or the header being resumed)
+and ends with ``_output.trailer`` (HTML: the index of the speeches written).
 """
 
 from __future__ import annotations
