@@ -4,9 +4,10 @@ The page is written as the other outputs are, speech by speech through the
 sink: ``page_head`` (style and legend), a ``speech_section`` per speech, and
 ``page_tail`` with the index of the speeches' profiles (placed first on
 screen by the style, written last because it needs every speech). Each unit
-is a ``<span class="unit role-…">`` in reading order, underlined once per
-role (stacked), its scores in its ``title``; headings start an indented
-block. Every text from the input goes through ``html.escape``.
+is a ``<span class="unit role-…">`` in reading order (its id,
+``<speech>-<sent_id>``, can be linked to), underlined once per role
+(stacked), its scores in its ``title``; headings start an indented block.
+Every text from the input goes through ``html.escape``.
 """
 
 from __future__ import annotations
@@ -83,13 +84,13 @@ def _shares(profile: Mapping, roles: Sequence[str]) -> str:
     return f'<div class="shares" title="share of units carrying each role">{"".join(bars)}</div>'
 
 
-def _unit(row: Mapping, palette: Mapping[str, str]) -> str:
+def _unit(row: Mapping, palette: Mapping[str, str], section: str) -> str:
     labels = [r for r in palette if r in row["labels"]]
     shadows = ",".join(f"inset 0 -{UNDERLINE_PX * (i + 1)}px 0 {palette[r]}" for i, r in enumerate(labels))
     style = f' style="box-shadow:{shadows};padding-bottom:{UNDERLINE_PX * len(labels)}px"' if labels else ""
     title = f"{row['sent_id']}: " + " · ".join(f"{r} {row['scores'][r]:.2f}" for r in palette)
     classes = "unit " + (" ".join(f"role-{r}" for r in labels) if labels else f"role-{NONE}")
-    return (f'<span class="{classes}" data-sent-id="{row["sent_id"]}" data-labels="{html.escape(" ".join(labels))}" '
+    return (f'<span class="{classes}" id="{section}-{row["sent_id"]}" data-sent-id="{row["sent_id"]}" data-labels="{html.escape(" ".join(labels))}" '
             f'title="{html.escape(title)}"{style}>{html.escape(row["text"])}</span>')
 
 
@@ -121,7 +122,7 @@ def speech_section(doc_id: str, rows: Sequence[Mapping], roles: Sequence[str], m
         tag, depth = ("h3", -level - 1) if level < 0 else ("p", level)
         cls = "block heading" if level < 0 else "block"
         body.append(f'<{tag} class="{cls}" style="margin-left:{depth * INDENT_EM:g}em">'
-                    + "".join(_unit(r, palette) for r in units) + f"</{tag}>")
+                    + "".join(_unit(r, palette, anchor(doc_id)) for r in units) + f"</{tag}>")
     return (f'<section class="speech" id="{anchor(doc_id)}" data-doc-id="{html.escape(doc_id)}">\n'
             f"<h2>{html.escape(doc_id)}</h2>\n" + (f'<dl class="meta">{meta_html}</dl>\n' if meta else "")
             + _shares(profile, roles) + "\n" + "\n".join(body) + "\n</section>\n")

@@ -95,6 +95,7 @@ def test_one_speech_in_a_browser(chromium, root, tmp_path, mini_model, capsys):
     page.feed(_browse(chromium, report, tmp_path, "--dump-dom"))
     _check(page, [json.loads(line) for line in rows.read_text(encoding="utf-8").splitlines()])
     assert page.links == [] and len(page.sections) == 1  # one speech: no index
+    assert len({i for i in page.ids if i.startswith("s-")}) == len(page.units) + 1  # each unit can be linked to
     shot = tmp_path / "report.png"
     _browse(chromium, report, tmp_path, f"--screenshot={shot}", "--window-size=1100,1400")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
