@@ -7,7 +7,6 @@ import json
 import pytest
 
 import govspeech.predictor as predictor
-from govspeech.cli import main
 from govspeech.predictor._profile import group_profiles, profile_table, speech_profile
 from test_bad_inputs import SPEECH
 from test_label_scale import OTHER
@@ -20,16 +19,6 @@ RECORDS = [
     {"id": "c", "text": SPEECH.replace("招商引资", "招商引資").replace(",", ", "), "year": 2013, "region": "south"},
     {"id": "d", "text": OTHER + "要狠抓落实,确保各项任务按期完成。\n", "year": 2013, "region": "south"},
 ]
-
-
-@pytest.fixture()
-def cli(mini_model, capsys):
-    def cli(*args):
-        code = main([*map(str, args), "--model", str(mini_model)])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-    return cli
 
 
 @pytest.fixture()
