@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from govspeech.predictor._output import doc_id_of_line
+from govspeech.predictor._output import doc_id_of_line, output_records
 
 __all__ = ["OutputSink"]
 
@@ -111,7 +111,7 @@ def _scan(path: Path, fmt: str, *, complete: bool) -> tuple[set[str], int]:
     starts: list[tuple[str, int]] = []  # (input, offset of its first line)
     offset = 0
     with open(path, "rb") as handle:
-        for raw in handle:
+        for raw in output_records(handle, fmt):
             doc_id = doc_id_of_line(raw, fmt) if raw.endswith(b"\n") else ""
             if doc_id == "":  # a torn line: the interruption came here
                 break

@@ -118,3 +118,19 @@ def test_jobs_write_the_same_bytes_with_metadata(run, tmp_path, stream, fmt):
 def test_html_resume_is_a_usage_error(run, tmp_path, stream):
     code, _, err = run(stream, "--format", "html", "--out", tmp_path / "r.html", "--resume")
     assert code == 2 and "--resume works for text, jsonl and csv" in err
+
+
+def test_csv_resume_after_a_cut_inside_a_multi_line_cell(run, tmp_path):
+    stream = _jsonl(tmp_path / "s.jsonl", [{"id": f"r{i}", "text": SPEECH if i % 2 else OTHER,
+                                            "note": f"第{i}行\n第二行,\"引号\""} for i in range(3)])
+    whole = tmp_path / "whole.csv"
+    assert run(stream, "--format", "csv", "--out", whole)[0] == 0
+    data = whole.read_bytes()
+    assert data.count(b"\n") > 1 + 12  # records span lines
+    out = tmp_path / "out.csv"
+    for cut in (data.index("第1行\n".encode()) + len("第1行\n".encode()), data.index(b"r2,")):
+        out.with_name("out.csv.partial").write_bytes(data[:cut])  # killed inside a cell / between inputs
+        code, _, err = run(stream, "--format", "csv", "--out", out, "--resume")
+        assert code == 0 and out.read_bytes() == data, err
+        assert [r["note"] for r in _csv(data.decode())][::4] == ["第0行\n第二行,\"引号\"", "第1行\n第二行,\"引号\"",
+                                                                  "第2行\n第二行,\"引号\""]
