@@ -130,3 +130,10 @@ def test_jobs_give_the_same_profile(cli, stream):
 def test_by_a_field_no_speech_has_is_a_usage_error(cli, stream):
     code, out, err = cli("profile", stream, "--by", "speaker")
     assert code == 2 and out == "" and "--by speaker: no speech has this field; fields found: region, year" in err
+
+
+def test_parquet_without_pyarrow_is_one_clear_line(cli, stream, tmp_path, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow", None)  # as if pyarrow were not installed
+    code, _, err = cli("profile", stream, "--format", "parquet", "--out", tmp_path / "p.parquet")
+    assert code == 2 and "--format parquet needs pandas and pyarrow (pyarrow is not installed)" in err
+    assert not (tmp_path / "p.parquet").exists()
