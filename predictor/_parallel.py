@@ -39,7 +39,8 @@ _STATE: dict = {}
 @dataclass(frozen=True)
 class Rendered:
     """One speech, labelled and written in the output format (``text``); ``notes``: the labeller's warnings
-    about it; ``profile``: its role counts and shares (``predictor._profile``); ``key``: its text's, for duplicates."""
+    about it; ``profile``: its role counts (``predictor._profile``); ``key``: its text's, for duplicates
+    (profiles only)."""
 
     doc_id: str
     text: str
@@ -98,8 +99,9 @@ def _label_item(item: Item, layout: Layout | None) -> Result:
     units = labeller.label(item.text, notes=notes, first_sent_id=item.first_sent_id)
     text = render(item.doc_id, units, layout, item.meta, speech_text=item.text) if layout else ""
     rows = [unit_row(item.doc_id, u) for u in units]
+    key = speech_key(rows) if layout is None else ""  # only profiles look for duplicates
     return Rendered(item.doc_id, text, len(units), tuple(notes),
-                    speech_profile(item.doc_id, rows, labeller.roles, item.meta), speech_key(rows))
+                    speech_profile(item.doc_id, rows, labeller.roles, item.meta), key)
 
 
 def _label_chunk(chunk: list[Item], layout: Layout | None) -> list[Result]:
