@@ -197,6 +197,13 @@ def cmd_profile(args) -> int:
     return _inputs_exit(run.failed)
 
 
+def cmd_structure(args) -> int:
+    from govspeech.predictor import structure_report
+
+    print(structure_report(args.file, model=args.model))
+    return EXIT_OK
+
+
 def _jobs(value: str) -> int:
     from govspeech.predictor._parallel import resolve_jobs
 
@@ -255,12 +262,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("profile", help="per speech (or group), how many units carry each role")
     _add_input_arguments(p, label_outputs=True)
-    p.add_argument("--by", nargs="+", default=[], metavar="FIELD", help="one row per group of these metadata fields (give it after the inputs)")
+    p.add_argument("--by", nargs="+", default=[], metavar="FIELD",
+                   help="one row per group of these metadata fields (give it after the inputs)")
     p.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv",
                    help="parquet needs pandas and pyarrow, and --out")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("--dedupe", action="store_true", help="drop a speech whose text repeats an earlier one")
     p.set_defaults(run=cmd_profile)
+
+    p = verbs.add_parser("structure", help="the outline of a speech: each part's heading, predicted roles and role shares")
+    p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.set_defaults(run=cmd_structure)
 
     p = verbs.add_parser("train", help="train a model from a config")
     _add_training_arguments(p)

@@ -6,9 +6,10 @@ from govspeech.predictor._labeller import Labeller, LabelledUnit, default_model_
 from govspeech.predictor._output import FORMATS, Layout, render, unit_row
 from govspeech.predictor._profiling import profile
 from govspeech.predictor._sink import OutputSink
+from govspeech.predictor._structure_view import HeadingView, SpeechStructure, speech_structure, structure_report
 
 __all__ = [
-    "FORMATS", "FileInfo", "InputError", "Labeller", "LabelledUnit", "OutputSink", "SpeechText", "bad_bytes_note",
-    "Layout", "default_model_dir", "load", "profile", "read_speech_file", "read_speeches", "render", "speeches_of",
-    "text_speeches", "unit_row",
+    "FORMATS", "FileInfo", "HeadingView", "InputError", "Labeller", "LabelledUnit", "Layout", "OutputSink",
+    "SpeechStructure", "SpeechText", "bad_bytes_note", "default_model_dir", "load", "profile", "read_speech_file",
+    "read_speeches", "render", "speech_structure", "speeches_of", "structure_report", "text_speeches", "unit_row",
 ]
