@@ -6,7 +6,8 @@ sink: ``page_head`` (style and legend), a ``speech_section`` per speech, and
 screen by the style, written last because it needs every speech). Each unit
 is a ``<span class="unit role-…">`` in reading order (its id,
 ``<speech>-<sent_id>``, can be linked to), underlined once per role
-(stacked), its scores in its ``title``; headings start an indented block.
+(stacked), its scores in its ``title``; headings and items start a block
+indented by their depth in the speech's outline.
 Every text from the input goes through ``html.escape``.
 """
 
@@ -16,17 +17,17 @@ import hashlib
 import html
 from collections.abc import Mapping, Sequence
 
-from govspeech.features import is_heading
+from govspeech.features import is_heading, outline
 from govspeech.predictor._profile import NONE, merge, with_shares
 
-__all__ = ["anchor", "heading_level", "page_head", "page_tail", "speech_section"]
+__all__ = ["anchor", "structure", "page_head", "page_tail", "speech_section"]
 
 # Role colours (colour-blind-safe Okabe-Ito hues); a role not listed takes the next spare one.
 ROLE_COLOURS = {"goal": "#0072B2", "measure": "#009E73", "criticism": "#D55E00", "praise": "#E69F00"}
 SPARE_COLOURS = ("#CC79A7", "#56B4E9", "#F0E442", "#000000")
 NONE_COLOUR = "#BBBBBB"
 UNDERLINE_PX = 3  # thickness of one role's underline; a unit with k roles has k stacked
-INDENT_EM = 1.5  # indentation per heading level
+INDENT_EM = 1.5  # indentation per level of the outline
 
 _STYLE = """
 body{margin:0;background:#fafafa;color:#222;font:17px/1.9 "Noto Serif CJK SC","Source Han Serif SC","Songti SC",
@@ -53,9 +54,12 @@ def colours(roles: Sequence[str]) -> dict[str, str]:
     return {r: ROLE_COLOURS.get(r) or next(spare, NONE_COLOUR) for r in roles}
 
 
-def heading_level(text: str) -> int:
-    """0 for body text, 1 for a heading: the one place to plug in a fuller section hierarchy."""
-    return int(is_heading(text))
+def structure(texts: Sequence[str]) -> list[tuple[bool, bool, int]]:
+    """Per unit of one speech: (a short heading, an item or heading, depth in the speech's outline) — the one
+    place the view reads structure (``features.outline``)."""
+    tree = outline(texts)
+    return [(opens and is_heading(text), opens, depth)
+            for text, opens, depth in zip(texts, tree.heading, tree.depth)]
 
 
 def anchor(doc_id: str) -> str:
@@ -94,22 +98,19 @@ def _unit(row: Mapping, palette: Mapping[str, str], section: str) -> str:
             f'title="{html.escape(title)}"{style}>{html.escape(row["text"])}</span>')
 
 
-def _blocks(rows: Sequence[Mapping], speech_text: str) -> list[tuple[int, list[Mapping]]]:
-    """(heading level, units) of each paragraph: a heading, or the units of one line of ``speech_text``."""
-    blocks: list[tuple[int, list[Mapping]]] = []
-    level, cursor = 0, 0
-    for row in rows:
+def _blocks(rows: Sequence[Mapping], speech_text: str) -> list[tuple[bool, int, list[Mapping]]]:
+    """(a heading, depth, units) of each block: a heading; an item of the outline; or the units of one line of
+    ``speech_text`` at one depth."""
+    blocks: list[tuple[bool, int, list[Mapping]]] = []
+    cursor = 0
+    for row, (heading, opens, depth) in zip(rows, structure([r["text"] for r in rows])):
         found = speech_text.find(row["text"], cursor)
         new_line = found >= 0 and "\n" in speech_text[cursor:found]
         cursor = found + len(row["text"]) if found >= 0 else cursor
-        heading = heading_level(row["text"])
-        if heading:
-            level = heading
-            blocks.append((-heading, [row]))  # negative: the heading itself
-        elif not blocks or new_line or blocks[-1][0] < 0:
-            blocks.append((level, [row]))
+        if heading or opens or new_line or not blocks or blocks[-1][0] or blocks[-1][1] != depth:
+            blocks.append((heading, depth, [row]))
         else:
-            blocks[-1][1].append(row)
+            blocks[-1][2].append(row)
     return blocks
 
 
@@ -118,9 +119,8 @@ def speech_section(doc_id: str, rows: Sequence[Mapping], roles: Sequence[str], m
     palette = colours(roles)
     meta_html = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in meta.items())
     body = []
-    for level, units in _blocks(rows, speech_text):
-        tag, depth = ("h3", -level - 1) if level < 0 else ("p", level)
-        cls = "block heading" if level < 0 else "block"
+    for heading, depth, units in _blocks(rows, speech_text):
+        tag, cls = ("h3", "block heading") if heading else ("p", "block")
         body.append(f'<{tag} class="{cls}" style="margin-left:{depth * INDENT_EM:g}em">'
                     + "".join(_unit(r, palette, anchor(doc_id)) for r in units) + f"</{tag}>")
     return (f'<section class="speech" id="{anchor(doc_id)}" data-doc-id="{html.escape(doc_id)}">\n'
