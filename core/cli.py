@@ -127,14 +127,15 @@ def cmd_evaluate(args) -> int:
 
 def cmd_label(args) -> int:
     import govspeech.predictor as predictor
-    from govspeech.features import limits
     from govspeech.predictor._pipeline import label_inputs
 
     if args.resume and not args.out:
         print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
         return EXIT_USAGE
+    if args.resume and args.format == "html":
+        print("govspeech: --resume works for text, jsonl and csv; label into a new HTML file", file=sys.stderr)
+        return EXIT_USAGE
     labeller = predictor.load(args.model)
-    max_mb = limits()["input"]["max_file_mb"] if args.max_file_mb is None else args.max_file_mb
     try:
         sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
     except OSError as err:
@@ -143,17 +144,57 @@ def cmd_label(args) -> int:
         return EXIT_OUTPUT
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
-                           glob=args.glob, input_format=args.input_format, max_bytes=int(max_mb * 2**20) or None,
-                           verbose=args.verbose)
+                           glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
+                           verbose=args.verbose, excel=args.excel)
     if summary.interrupted:
         resume = "; run again with --resume to go on" if args.out else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if summary.inputs > 1 or summary.failed or summary.skipped:
         print(f"govspeech: {summary}", file=sys.stderr)
-    if not summary.failed:
+    return _inputs_exit(summary.failed)
+
+
+def _inputs_exit(failed: list[str]) -> int:
+    """0, the code of the one reason every failed input failed for, or 1 for several reasons."""
+    if not failed:
         return EXIT_OK
-    return EXIT_INPUT[summary.failed[0]] if len(set(summary.failed)) == 1 else EXIT_INPUT_FAILED
+    return EXIT_INPUT[failed[0]] if len(set(failed)) == 1 else EXIT_INPUT_FAILED
+
+
+def _max_bytes(max_file_mb: float | None) -> int | None:
+    from govspeech.features import limits
+
+    max_mb = limits()["input"]["max_file_mb"] if max_file_mb is None else max_file_mb
+    return int(max_mb * 2**20) or None
+
+
+def cmd_profile(args) -> int:
+    from govspeech.predictor._profiling import parquet_unavailable, profile_inputs, write_table
+
+    if args.format == "parquet" and not args.out:
+        print("govspeech: --format parquet needs --out FILE (it is not text for standard output)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "parquet" and (why := parquet_unavailable()):
+        print(f"govspeech: {why}; or use --format csv", file=sys.stderr)
+        return EXIT_USAGE
+    run = profile_inputs(args.inputs, model=args.model, jobs=args.jobs, glob=args.glob,
+                         input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
+                         report=lambda line: print(f"govspeech: {line}", file=sys.stderr))
+    fields = {k for p in run.profiles for k in p["meta"]}
+    if missing := [f for f in args.by if f not in fields]:
+        print(f"govspeech: --by {missing[0]}: no speech has this field; fields found: "
+              f"{', '.join(sorted(fields)) or 'none (metadata comes from JSONL records)'}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
+    except OSError as err:
+        print(f"govspeech: cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
+              "writable", file=sys.stderr)
+        return EXIT_OUTPUT
+    if len(run.failed) + run.ok > 1 or run.failed:
+        print(f"govspeech: {run.ok} ok, {len(run.failed)} failed", file=sys.stderr)
+    return _inputs_exit(run.failed)
 
 
 def cmd_structure(args) -> int:
@@ -176,6 +217,23 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _add_input_arguments(p: argparse.ArgumentParser, *, label_outputs: bool = False) -> None:
+    """What label and profile share: the inputs and how they are read and labelled."""
+    also = ", or JSONL outputs of `govspeech label` (not labelled again)" if label_outputs else ""
+    p.add_argument("inputs", nargs="+", metavar="FILE",
+                   help="speech text files, folders (searched recursively), *.jsonl streams, or - for standard "
+                        "input" + also)
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
+    p.add_argument("--glob", default="*.txt", help="files to label inside folders (default: *.txt)")
+    p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
+                   help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
+                        "anything else (and -) is speech text")
+    p.add_argument("--max-file-mb", type=float, metavar="MB",
+                   help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
+
+
 def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     """What train and cv share: the config, the corpus, and overrides of the config."""
     p.add_argument("--config", required=True)
@@ -192,23 +250,25 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verbs.add_parser("label", help="label the units of speech files")
-    p.add_argument("inputs", nargs="+", metavar="FILE",
-                   help="speech text files, folders (searched recursively), *.jsonl streams, or - for standard input")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
-    p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
+    _add_input_arguments(p)
+    p.add_argument("--format", choices=("text", "jsonl", "csv", "html"), default="text",
+                   help="html: one standalone reading view, the units highlighted by role")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
-    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
-    p.add_argument("--glob", default="*.txt", help="files to label inside folders (default: *.txt)")
-    p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
-                   help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
-                        "anything else (and -) is speech text")
+    p.add_argument("--excel", action="store_true", help="csv: start with a UTF-8 BOM, so Excel reads it right")
     p.add_argument("--resume", action="store_true",
                    help="with --out: keep what an interrupted (or finished) run wrote and skip its inputs")
-    p.add_argument("--max-file-mb", type=float, metavar="MB",
-                   help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
     p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
+
+    p = verbs.add_parser("profile", help="per speech (or group), how many units carry each role")
+    _add_input_arguments(p, label_outputs=True)
+    p.add_argument("--by", nargs="+", default=[], metavar="FIELD",
+                   help="one row per group of these metadata fields (give it after the inputs)")
+    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv",
+                   help="parquet needs pandas and pyarrow, and --out")
+    p.add_argument("--out", help="write here (atomically) instead of standard output")
+    p.add_argument("--dedupe", action="store_true", help="drop a speech whose text repeats an earlier one")
+    p.set_defaults(run=cmd_profile)
 
     p = verbs.add_parser("structure", help="the outline of a speech: each part's heading, predicted roles and role shares")
     p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")

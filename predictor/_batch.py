@@ -5,7 +5,8 @@ streamed, encoding detected, size-limited. A JSONL stream (``-`` with
 ``--input-format jsonl``, or any ``*.jsonl`` file) holds one speech a line,
 in UTF-8: ``{"id": "2012-tj-03", "text": "同志们:……"}``. ``text`` (a string)
 is required; ``id`` (string or number) names the speech in the output and
-defaults to ``<file>:<line number>``; other keys are ignored. A text that
+defaults to ``<file>:<line number>``; every other key is metadata, written
+on each unit of the speech (``check_meta`` may refuse it: a bad record). A text that
 holds several speeches is split as a file's would be (``id#1``, ``id#2``…).
 
 The stream is made of *inputs* — a text file, or one record of a JSONL
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from govspeech.predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, STDIN, TOO_LARGE, UNREADABLE, FileInfo,
@@ -35,12 +36,14 @@ JSONL_SUFFIX = ".jsonl"
 
 @dataclass(frozen=True)
 class SpeechItem:
-    """One speech (or a chunk of a huge one) to label; ``source`` is its input (a file, or ``file:line``)."""
+    """One speech (or a chunk of a huge one) to label; ``source`` is its input (a file, or ``file:line``);
+    ``meta``: its JSONL record's other fields."""
 
     source: str
     doc_id: str
     text: str
     first_sent_id: int = 0
+    meta: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,10 @@ def _never(doc_id: str) -> bool:
     return False
 
 
+def _any_meta(source: str, meta: dict) -> dict:
+    return meta
+
+
 def expand_inputs(inputs: list[str], *, glob: str) -> Iterator[str]:
     """Each input in order, a folder replaced by its files matching ``glob`` (recursively, sorted).
 
@@ -110,8 +117,9 @@ def _record_lines(handle, max_bytes: int | None) -> Iterator[bytes | None]:
             yield line
 
 
-def _record(source: str, line: bytes | None, max_bytes: int | None) -> tuple[str, str]:
-    """(id, text) of one JSONL line, or InputError."""
+def _record(source: str, line: bytes | None, max_bytes: int | None,
+            check_meta: Callable[[str, dict], dict]) -> tuple[str, str, dict]:
+    """(id, text, metadata) of one JSONL line, or InputError."""
     if line is None:
         raise InputError(f"{source}: a record over the {max_bytes / 2**20:g} MB limit for one speech; split it, or "
                          "pass --max-file-mb 0 to label it anyway", kind=TOO_LARGE)
@@ -128,10 +136,12 @@ def _record(source: str, line: bytes | None, max_bytes: int | None) -> tuple[str
                          f"{type(text if isinstance(record, dict) else record).__name__}", kind=BAD_RECORD)
     if not text.strip():
         raise InputError(f"{source}: empty text; nothing to label", kind=EMPTY)
-    return str(record.get("id", source)), text
+    meta = check_meta(source, {k: v for k, v in record.items() if k not in ("id", "text")})
+    return str(record.get("id", source)), text, meta
 
 
-def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
+def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool],
+                    check_meta: Callable[[str, dict], dict]) -> Iterator[Item]:
     """Every record of a JSONL stream as an input of its own."""
     label = display_name(name)
     handle = sys.stdin.buffer if name == STDIN else open_input(Path(name), label)
@@ -141,7 +151,7 @@ def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], b
                 continue
             source = f"{label}:{number}"
             try:
-                doc_id, text = _record(source, line, max_bytes)
+                doc_id, text, meta = _record(source, line, max_bytes, check_meta)
             except InputError as err:
                 yield Failure(source, str(err), err.kind)
                 continue
@@ -149,7 +159,7 @@ def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], b
                 yield Skipped(source)
                 continue
             for speech in text_speeches(doc_id, text):
-                yield SpeechItem(source, speech.doc_id, speech.text, speech.first_sent_id)
+                yield SpeechItem(source, speech.doc_id, speech.text, speech.first_sent_id, meta)
             yield Done(source)
     except OSError as err:
         raise InputError(f"{label}: cannot read ({err.strerror or err}); check the file", kind=UNREADABLE) from None
@@ -158,17 +168,18 @@ def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], b
             handle.close()
 
 
-def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
+def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool],
+                   check_meta: Callable[[str, dict], dict]) -> Iterator[Item]:
     """The speeches of one text file (or standard input), streamed by ``read_speeches``."""
     doc_name = display_name(name)
     if skip(doc_name):
         yield Skipped(doc_name)
         return
-    info, speeches = FileInfo(), 0
+    info, speeches, meta = FileInfo(), 0, check_meta(doc_name, {})  # none, but it may fix the CSV columns
     for speech in read_speeches(name, name=doc_name, max_bytes=max_bytes, info=info):
         if speeches == 0:
             yield Note(doc_name, f"{doc_name}: encoding {info.encoding}", verbose=True)
-        yield SpeechItem(doc_name, speech.doc_id, speech.text, speech.first_sent_id)
+        yield SpeechItem(doc_name, speech.doc_id, speech.text, speech.first_sent_id, meta)
         speeches += 1
     if info.bad.count:
         yield Note(doc_name, bad_bytes_note(doc_name, info))
@@ -177,11 +188,13 @@ def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bo
 
 
 def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str = "auto",
-                  max_bytes: int | None = None, skip: Callable[[str], bool] = _never) -> Iterator[Item]:
+                  max_bytes: int | None = None, skip: Callable[[str], bool] = _never,
+                  check_meta: Callable[[str, dict], dict] = _any_meta) -> Iterator[Item]:
     """Speeches of every input in order, a ``Failure`` for each input (or JSONL line) that cannot be read.
 
     ``max_bytes`` refuses a larger text file or JSONL record (None: no limit);
-    ``skip(doc_id)`` tells which inputs an output being resumed holds already.
+    ``skip(doc_id)`` tells which inputs an output being resumed holds already;
+    ``check_meta(source, meta)`` gives a JSONL record's metadata as written, or InputError.
     """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, got {input_format!r}")
@@ -191,8 +204,8 @@ def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str =
                 raise InputError(f"{name}: a folder with no file matching {glob!r} inside; give the speech files, "
                                  "or a --glob that finds them", kind=DIRECTORY)
             if _is_jsonl(name, input_format):
-                yield from _jsonl_speeches(name, max_bytes=max_bytes, skip=skip)
+                yield from _jsonl_speeches(name, max_bytes=max_bytes, skip=skip, check_meta=check_meta)
             else:
-                yield from _text_speeches(name, max_bytes=max_bytes, skip=skip)
+                yield from _text_speeches(name, max_bytes=max_bytes, skip=skip, check_meta=check_meta)
         except InputError as err:
             yield Failure(display_name(name), str(err), err.kind)

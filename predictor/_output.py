@@ -1,43 +1,181 @@
-"""Writing labelled units as readable text, JSONL or CSV."""
+"""The one row of a labelled unit, and every output format as a view of it (text, JSONL, CSV, HTML).
+
+``unit_row`` builds the row; JSONL writes it as it is, CSV and a Dask
+dataframe write ``table_row`` (labels joined, a 0/1 and a score column per
+role, then the metadata), the text and HTML views read it. Metadata is what
+a JSONL input record holds besides ``text`` and ``id``; ``MetaColumns``
+refuses a field that would overwrite one of the output's own, and fixes the
+CSV metadata columns (the first record's fields, or those of the header of
+an output being resumed).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+from govspeech.predictor._inputs import BAD_RECORD, InputError
 from govspeech.predictor._labeller import LabelledUnit
+from govspeech.predictor._profile import speech_profile
 
-__all__ = ["FORMATS", "header", "render", "unit_record"]
+__all__ = ["FORMATS", "Layout", "MetaColumns", "cell", "check_fields", "csv_lines", "doc_id_of_line", "header",
+           "meta_columns_of_header", "output_records", "render", "reserved_fields", "table_columns", "table_row", "trailer", "unit_row"]
 
-FORMATS = ("text", "jsonl", "csv")
+FORMATS = ("text", "jsonl", "csv", "html")
+UNIT_FIELDS = ("doc_id", "sent_id", "text", "labels", "scores")
+LABEL_SEPARATOR = ";"  # joins the labels in a CSV cell
+SCORE_PREFIX = "score_"
+BOM = "\ufeff"  # --excel: lets Excel read the CSV as UTF-8
 
 
-def unit_record(doc_id: str, unit: LabelledUnit) -> dict:
-    """A labelled unit as one JSONL output line (and one Dask output row) holds it."""
+@dataclass(frozen=True)
+class Layout:
+    """What an output looks like: its format, the model's roles, and (CSV) whether it starts with a BOM."""
+
+    fmt: str
+    roles: tuple[str, ...]
+    excel: bool = False
+
+
+def unit_row(doc_id: str, unit: LabelledUnit, meta: Mapping | None = None) -> dict:
+    """A labelled unit as one JSONL output line (and one Dask bag row) holds it: its fields, then the metadata."""
     return {"doc_id": doc_id, "sent_id": unit.sent_id, "text": unit.text, "labels": list(unit.roles),
-            "scores": unit.scores}
+            "scores": dict(unit.scores), **(meta or {})}
 
 
-def header(fmt: str, roles: tuple[str, ...]) -> str:
-    """What an output starts with: the CSV header row; nothing in the other formats."""
-    return render("", [], fmt, roles, header=True) if fmt == "csv" else ""
+def table_columns(roles, meta_columns=()) -> list[str]:
+    """The CSV (and Dask dataframe) columns: unit fields, a 0/1 column per role, a score column per role, metadata."""
+    return ["doc_id", "sent_id", "text", "labels", *roles, *(SCORE_PREFIX + r for r in roles), *meta_columns]
 
 
-def render(doc_id: str, units: list[LabelledUnit], fmt: str, roles: tuple[str, ...], *, header: bool) -> str:
-    """The units of one speech in the chosen format (``header``: the CSV header row first)."""
-    if fmt == "jsonl":
-        return "".join(json.dumps(unit_record(doc_id, u), ensure_ascii=False) + "\n" for u in units)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if header:
-            writer.writerow(["doc_id", "sent_id", "text", "labels", *(f"score_{r}" for r in roles)])
-        for u in units:
-            writer.writerow([doc_id, u.sent_id, u.text, ";".join(u.roles), *(u.scores[r] for r in roles)])
-        return buffer.getvalue()
+def table_row(row: dict, roles, meta_columns=()) -> list:
+    """``unit_row``'s row as the values of ``table_columns``."""
+    return [row["doc_id"], row["sent_id"], row["text"], LABEL_SEPARATOR.join(row["labels"]),
+            *(int(r in row["labels"]) for r in roles), *(row["scores"][r] for r in roles),
+            *(cell(row.get(c)) for c in meta_columns)]
+
+
+def cell(value):
+    """A metadata value in a CSV cell: lists and objects as JSON, a missing one empty."""
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+
+
+def reserved_fields(roles) -> frozenset[str]:
+    """Names metadata may not take: the fields of a JSONL row and the columns of a CSV one."""
+    return frozenset(UNIT_FIELDS) | frozenset(table_columns(roles))
+
+
+def check_fields(source: str, meta: dict, reserved: frozenset[str]) -> dict:
+    """``meta``, or InputError (a bad record) if a field would overwrite one of the output's own."""
+    clash = [k for k in meta if k in reserved]
+    if clash:
+        raise InputError(f"{source}: field {clash[0]!r} is also an output field; rename it in the input "
+                         f"(output fields: {', '.join(sorted(reserved))})", kind=BAD_RECORD)
+    return meta
+
+
+class MetaColumns:
+    """Checks each record's metadata for an output; ``columns``: the CSV metadata columns once fixed."""
+
+    def __init__(self, layout: Layout, *, fixed: tuple[str, ...] | None = None):
+        self.layout = layout
+        self.reserved = reserved_fields(layout.roles)
+        self.columns = fixed
+
+    def __call__(self, source: str, meta: dict) -> dict:
+        """``meta`` as the output writes it, or InputError (a bad record) naming the field."""
+        check_fields(source, meta, self.reserved)
+        if self.layout.fmt != "csv":
+            return meta
+        if self.columns is None:  # the first input fixes the CSV header
+            self.columns = tuple(meta)
+        extra = [k for k in meta if k not in self.columns]
+        if extra:
+            raise InputError(f"{source}: field {extra[0]!r} is not among the CSV metadata columns "
+                             f"({', '.join(self.columns) or 'none'}) fixed by the first input; give every record "
+                             "the same fields, or use --format jsonl", kind=BAD_RECORD)
+        return {c: meta.get(c) for c in self.columns}  # in column order: render writes them as they come
+
+
+def header(layout: Layout, meta_columns=()) -> str:
+    """What an output starts with: the CSV header row (after a BOM for --excel), the HTML page head; else nothing."""
+    if layout.fmt == "csv":
+        return (BOM if layout.excel else "") + csv_lines([table_columns(layout.roles, meta_columns)])
+    if layout.fmt == "html":
+        from govspeech.predictor._html import page_head
+
+        return page_head(layout.roles)
+    return ""
+
+
+def render(doc_id: str, units: list[LabelledUnit], layout: Layout, meta: Mapping | None = None, *,
+           speech_text: str = "") -> str:
+    """The units of one speech in the output format (CSV: ``meta`` as ``MetaColumns`` gives it, in column order;
+    HTML: ``speech_text``, the speech as read, shows where its lines break)."""
+    rows = [unit_row(doc_id, u, meta) for u in units]
+    if layout.fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if layout.fmt == "csv":
+        return csv_lines(table_row(r, layout.roles, tuple(meta or ())) for r in rows)
+    if layout.fmt == "html":
+        from govspeech.predictor._html import speech_section
+
+        profile = speech_profile(doc_id, rows, layout.roles, meta or {})
+        return speech_section(doc_id, rows, layout.roles, meta or {}, profile, speech_text)
     lines = [f"== {doc_id}"]
-    for u in units:
-        tag = ",".join(u.roles) if u.roles else "-"
-        lines.append(f"{u.sent_id:4d}  [{tag}]  {u.text}")
+    lines.extend(f"{r['sent_id']:4d}  [{','.join(r['labels']) or '-'}]  {r['text']}" for r in rows)
     return "\n".join(lines) + "\n\n"
+
+
+def trailer(layout: Layout, profiles) -> str:
+    """What an output ends with: the HTML index of the speeches (``profiles``, as ``speech_profile`` gives
+    them) and the page's end; else nothing."""
+    if layout.fmt != "html":
+        return ""
+    from govspeech.predictor._html import page_tail
+
+    return page_tail(layout.roles, profiles)
+
+
+def csv_lines(rows) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def output_records(handle, fmt: str):
+    """The records of an output file as bytes: its lines, except that a CSV record whose quoted cell holds a
+    line break (metadata may) spans lines until its quotes balance."""
+    record = b""
+    for line in handle:
+        record += line
+        if fmt != "csv" or record.count(b'"') % 2 == 0:
+            yield record
+            record = b""
+    if record:
+        yield record  # torn in a quoted cell
+
+
+def doc_id_of_line(raw: bytes, fmt: str) -> str | None:
+    """The doc id a line of output belongs to, None for a line of no speech, "" for a torn line."""
+    try:
+        line = raw.decode("utf-8").removeprefix(BOM).rstrip("\n")
+        if fmt == "jsonl":
+            return str(json.loads(line)["doc_id"])
+        if fmt == "csv":
+            row = next(csv.reader([line]))
+            return None if row[:2] == ["doc_id", "sent_id"] else row[0]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, StopIteration):
+        return ""
+    return line[3:] if line.startswith("== ") else None
+
+
+def meta_columns_of_header(raw: bytes, roles) -> tuple[str, ...]:
+    """The metadata columns of a CSV output's header line (what follows the columns of ``table_columns``)."""
+    row = next(csv.reader([raw.decode("utf-8").removeprefix(BOM).rstrip("\n")]))
+    return tuple(row[len(table_columns(roles)):])

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from govspeech.predictor._batch import Item, SpeechItem
-from govspeech.predictor._output import render
+from govspeech.predictor._output import Layout, render, unit_row
+from govspeech.predictor._profile import speech_key, speech_profile
 
 __all__ = ["CHUNK_CHARS", "PREFETCH", "Rendered", "label_stream", "resolve_jobs"]
 
@@ -37,12 +38,16 @@ _STATE: dict = {}
 
 @dataclass(frozen=True)
 class Rendered:
-    """One speech, labelled and written in the output format; ``notes``: the labeller's warnings about it."""
+    """One speech, labelled and written in the output format (``text``); ``notes``: the labeller's warnings
+    about it; ``profile``: its role counts (``predictor._profile``); ``key``: its text's, for duplicates
+    (profiles only)."""
 
     doc_id: str
     text: str
     n_units: int
     notes: tuple[str, ...] = ()
+    profile: dict | None = None
+    key: str = ""
 
 
 Result = Rendered | Item
@@ -87,25 +92,29 @@ def _init_worker(model_path) -> None:
     _use(load(model_path), model_path)
 
 
-def _label_item(item: Item, fmt: str) -> Result:
+def _label_item(item: Item, layout: Layout | None) -> Result:
     if not isinstance(item, SpeechItem):
         return item
     labeller, notes = _STATE["labeller"], []
     units = labeller.label(item.text, notes=notes, first_sent_id=item.first_sent_id)
-    return Rendered(item.doc_id, render(item.doc_id, units, fmt, labeller.roles, header=False), len(units),
-                    tuple(notes))
+    text = render(item.doc_id, units, layout, item.meta, speech_text=item.text) if layout else ""
+    rows = [unit_row(item.doc_id, u) for u in units]
+    key = speech_key(rows) if layout is None else ""  # only profiles look for duplicates
+    return Rendered(item.doc_id, text, len(units), tuple(notes),
+                    speech_profile(item.doc_id, rows, labeller.roles, item.meta), key)
 
 
-def _label_chunk(chunk: list[Item], fmt: str) -> list[Result]:
-    return [_label_item(item, fmt) for item in chunk]
+def _label_chunk(chunk: list[Item], layout: Layout | None) -> list[Result]:
+    return [_label_item(item, layout) for item in chunk]
 
 
-def label_stream(items: Iterable[Item], *, labeller, model_path, fmt: str, jobs: int = 1,
+def label_stream(items: Iterable[Item], *, labeller, model_path, layout: Layout | None, jobs: int = 1,
                  chunk_chars: int = CHUNK_CHARS) -> Iterator[Result]:
-    """The result of every item, in order; ``jobs`` worker processes (1: this process)."""
+    """The result of every item, in order; ``jobs`` worker processes (1: this process); ``layout`` None:
+    the speeches are labelled and profiled, not rendered."""
     _use(labeller, model_path)
     if jobs == 1:  # each speech written as soon as it is labelled
-        yield from (_label_item(item, fmt) for item in items)
+        yield from (_label_item(item, layout) for item in items)
         return
     chunks = _chunks(items, chunk_chars)
     from concurrent.futures import ProcessPoolExecutor
@@ -114,7 +123,7 @@ def label_stream(items: Iterable[Item], *, labeller, model_path, fmt: str, jobs:
         pending: deque = deque()
         try:
             for chunk in chunks:
-                pending.append(pool.submit(_label_chunk, chunk, fmt))
+                pending.append(pool.submit(_label_chunk, chunk, layout))
                 if len(pending) >= jobs * PREFETCH:
                     yield from pending.popleft().result()
             while pending:

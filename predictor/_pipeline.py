@@ -10,7 +10,9 @@ stream. Its speeches are written as they are labelled; when it ends it is
 committed, and if it fails what it wrote is taken back, so the output holds
 whole inputs only. On an interruption (Ctrl-C, or SIGTERM turned into one by
 the CLI) the input under way is taken back and ``--out``'s partial file is
-kept for ``--resume``.
+kept for ``--resume``. The output starts with ``_output.header`` (CSV: its
+columns, fixed by the first input's metadata or the header being resumed)
+and ends with ``_output.trailer`` (HTML: the index of the speeches written).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 from dataclasses import dataclass, field
 
 from govspeech.predictor._batch import Done, Failure, Note, Skipped, iter_speeches
-from govspeech.predictor._output import header
+from govspeech.predictor._output import Layout, MetaColumns, header, meta_columns_of_header, trailer
 from govspeech.predictor._parallel import Rendered, label_stream
 from govspeech.predictor._progress import progress_bar
 
@@ -45,13 +47,19 @@ class Summary:
 
 
 def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: int = 1, glob: str = "*.txt",
-                 input_format: str = "auto", max_bytes: int | None = None, verbose: bool = False) -> Summary:
+                 input_format: str = "auto", max_bytes: int | None = None, verbose: bool = False,
+                 excel: bool = False) -> Summary:
     """Label every input into ``sink`` (an ``OutputSink``), reporting on standard error; the sink is
-    finished (or, on interruption, abandoned) when this returns."""
+    finished (or, on interruption, abandoned) when this returns. ``excel``: a CSV starts with a BOM."""
+    layout = Layout(sink.fmt, labeller.roles, excel=excel)
+    kept = meta_columns_of_header(sink.first_line, labeller.roles) if sink.first_line and sink.fmt == "csv" else None
+    columns = MetaColumns(layout, fixed=kept)
     items = iter_speeches(inputs, glob=glob, input_format=input_format, max_bytes=max_bytes,
-                          skip=sink.already_labelled)
-    results = label_stream(items, labeller=labeller, model_path=model_path, fmt=sink.fmt, jobs=jobs)
+                          skip=sink.already_labelled, check_meta=columns)
+    results = label_stream(items, labeller=labeller, model_path=model_path, layout=layout, jobs=jobs)
     summary, mark = Summary(), sink.mark()
+    profiles: list[dict] = []  # of the speeches written, for the HTML index
+    pending: list[dict] = []
     try:
         with progress_bar() as bar:
             def report(line: str) -> None:
@@ -60,8 +68,9 @@ def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: in
             for result in results:
                 if isinstance(result, Rendered):
                     if sink.needs_header:
-                        sink.write(header(sink.fmt, labeller.roles))
+                        sink.write(header(layout, columns.columns or ()))
                     sink.write(result.text)
+                    pending.append(result.profile)
                     bar.update(result.n_units)
                     for note in result.notes:
                         report(f"warning: {result.doc_id}: {note}")
@@ -72,8 +81,11 @@ def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: in
                     sink.commit()
                     summary.ok += 1
                     mark = sink.mark()
+                    profiles.extend(pending)
+                    pending = []
                 elif isinstance(result, Failure):
                     sink.rollback(mark)  # nothing of a failed input stays in the output
+                    pending = []
                     report(result.message)
                     summary.failed.append(result.kind)
                 elif isinstance(result, Skipped):
@@ -85,5 +97,9 @@ def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: in
         return summary
     finally:
         results.close()  # an early stop ends the worker processes too
+    end = trailer(layout, profiles)
+    if end and sink.needs_header:  # no speech at all: an HTML page still opens
+        sink.write(header(layout, columns.columns or ()))
+    sink.write(end)
     sink.finish()
     return summary

@@ -10,14 +10,14 @@ finished ``OUT`` holds) and reports the inputs already there, to be skipped.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import re
 import shutil
 import sys
 import time
 from pathlib import Path
+
+from govspeech.predictor._output import doc_id_of_line, output_records
 
 __all__ = ["OutputSink"]
 
@@ -34,6 +34,7 @@ class OutputSink:
     def __init__(self, out: str | Path | None, fmt: str, *, resume: bool = False):
         self.fmt = fmt
         self.done: set[str] = set()
+        self.first_line = b""  # of the output kept by --resume: a CSV header fixes the columns
         self._synced = time.monotonic()
         if out is None:
             self.path = self.partial = None
@@ -48,6 +49,7 @@ class OutputSink:
             shutil.copyfile(self.path, self.partial)
             self.done, keep = _scan(self.partial, fmt, complete=True)
         self._handle = open(self.partial, "r+b" if keep else "wb")
+        self.first_line = self._handle.readline() if keep else b""
         self._handle.truncate(keep)
         self._handle.seek(keep)
         self._empty = keep == 0
@@ -109,8 +111,8 @@ def _scan(path: Path, fmt: str, *, complete: bool) -> tuple[set[str], int]:
     starts: list[tuple[str, int]] = []  # (input, offset of its first line)
     offset = 0
     with open(path, "rb") as handle:
-        for raw in handle:
-            doc_id = _doc_id(raw, fmt) if raw.endswith(b"\n") else ""
+        for raw in output_records(handle, fmt):
+            doc_id = doc_id_of_line(raw, fmt) if raw.endswith(b"\n") else ""
             if doc_id == "":  # a torn line: the interruption came here
                 break
             if doc_id is not None:
@@ -123,17 +125,3 @@ def _scan(path: Path, fmt: str, *, complete: bool) -> tuple[set[str], int]:
         return doc_ids, offset if doc_ids else 0
     last, keep = starts[-1]
     return {d for d in doc_ids if _SPEECH_SUFFIX.sub("", d) != last}, keep
-
-
-def _doc_id(raw: bytes, fmt: str) -> str | None:
-    """The doc id a line of output belongs to, None for a line of no speech, "" for a torn line."""
-    try:
-        line = raw.decode("utf-8").rstrip("\n")
-        if fmt == "jsonl":
-            return str(json.loads(line)["doc_id"])
-        if fmt == "csv":
-            row = next(csv.reader([line]))
-            return None if row[:2] == ["doc_id", "sent_id"] else row[0]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, StopIteration):
-        return ""
-    return line[3:] if line.startswith("== ") else None

@@ -7,18 +7,15 @@ import opencc
 import pytest
 
 import govspeech.predictor as predictor
-from govspeech.cli import main
 
 SPEECH = "同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n"
 
 
 @pytest.fixture()
-def run(mini_model, capsys):
+def run(cli):
+    """`govspeech label …` in this process (conftest's ``cli``)."""
     def run(*args):
-        code = main(["label", *map(str, args), "--model", str(mini_model)])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
+        return cli("label", *args)
     return run
 
 

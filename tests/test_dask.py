@@ -43,3 +43,18 @@ def test_dataframe_on_a_local_cluster_equals_single_process(client, mini_model):
     assert got["labels"].tolist() == [";".join(r["labels"]) for r in expected]
     assert got["score_measure"].tolist() == [r["scores"]["measure"] for r in expected]
     assert json.loads(got.to_json(orient="records"))[0]["sent_id"] == 0
+
+
+def test_record_metadata_is_on_every_row_and_a_clash_is_refused(mini_model):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    records = [{**r, "year": 2000 + i} for i, r in enumerate(RECORDS[:3])]
+    rows = label_records(records, model=str(mini_model))
+    assert [r["year"] for r in rows] == [2000 + int(r["doc_id"][1:]) for r in rows]
+    frame = dd.from_pandas(pd.DataFrame(records), npartitions=2)
+    got = label_dataframe(frame, model=str(mini_model)).compute(scheduler="sync")
+    assert list(got.columns[-1:]) == ["year"] and got["year"].tolist() == [r["year"] for r in rows]
+    assert got["measure"].tolist() == [int("measure" in r["labels"]) for r in rows]
+    with pytest.raises(ValueError, match="field 'labels' is also an output field"):
+        label_records([{"id": "x", "text": SPEECH, "labels": "goal"}], model=str(mini_model))

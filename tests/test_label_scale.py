@@ -94,8 +94,9 @@ def test_the_stream_is_read_only_as_fast_as_it_is_labelled(mini_model):
 
     read = itertools.count()
     endless = (SpeechItem("s", f"s{next(read)}", SPEECH) for _ in itertools.count())
-    results = label_stream(endless, labeller=predictor.load(mini_model), model_path=str(mini_model), fmt="jsonl",
-                           jobs=2, chunk_chars=len(SPEECH) * 10)
+    labeller = predictor.load(mini_model)
+    results = label_stream(endless, labeller=labeller, model_path=str(mini_model),
+                           layout=predictor.Layout("jsonl", labeller.roles), jobs=2, chunk_chars=len(SPEECH) * 10)
     first = list(itertools.islice(results, 50))
     results.close()
     assert all(isinstance(r, Rendered) for r in first) and [r.doc_id for r in first] == [f"s{i}" for i in range(50)]
