@@ -115,10 +115,10 @@ def cmd_evaluate(args) -> int:
     import govspeech.predictor as predictor
     from govspeech.trainer import baseline_scores, evaluate, format_scores, load_corpus
 
-    labeller = predictor.load(args.model, compiled=False)  # scores of the model itself
+    labeller = predictor.load(args.model, sha256=args.model_sha256)
     units = load_corpus(args.data)
     scores = evaluate(labeller.model, units)
-    rates = [labeller.meta["train_role_rates"][r] for r in labeller.roles]
+    rates = [labeller.meta["training"]["train_role_rates"][r] for r in labeller.roles]
     print(format_scores({"model": scores, **baseline_scores(units, rates)}))
     if args.json:
         _write_json(args.json, scores)
@@ -133,7 +133,7 @@ def cmd_label(args) -> int:
     if args.resume and not args.out:
         print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
         return EXIT_USAGE
-    labeller = predictor.load(args.model)
+    labeller = predictor.load(args.model, sha256=args.model_sha256)
     max_mb = limits()["input"]["max_file_mb"] if args.max_file_mb is None else args.max_file_mb
     try:
         sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
@@ -177,6 +177,18 @@ def _add_training_arguments(p: argparse.ArgumentParser) -> None:
                    help="override a config value, e.g. --set model.C=2.0")
 
 
+def _sha256(value: str) -> str:
+    if len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise argparse.ArgumentTypeError(f"64 hex digits expected (sha256sum of model.json), got {value!r}")
+    return value.lower()
+
+
+def _add_model_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("--model-sha256", type=_sha256, metavar="HEX",
+                   help="refuse the model unless its model.json has this sha256 (models/README.md, trust model)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from govspeech import __version__
 
@@ -187,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("label", help="label the units of speech files")
     p.add_argument("inputs", nargs="+", metavar="FILE",
                    help="speech text files, folders (searched recursively), *.jsonl streams, or - for standard input")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
+    _add_model_arguments(p)
     p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
@@ -205,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("train", help="train a model from a config")
     _add_training_arguments(p)
-    p.add_argument("--out", help="model directory to write (model.joblib + meta.json)")
+    p.add_argument("--out", help="model directory to write (model.json + arrays.npz)")
     p.set_defaults(run=cmd_train)
 
     p = verbs.add_parser("cv", help="document-grouped cross-validation over train+dev")
@@ -215,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("evaluate", help="score a model on a corpus-format file")
     p.add_argument("--data", required=True, help="JSONL in the corpus format; every line is scored")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
+    _add_model_arguments(p)
     p.add_argument("--json", help="also write the scores as JSON here")
     p.set_defaults(run=cmd_evaluate)
 
@@ -243,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from govspeech.predictor import InputError
-    from govspeech.trainer import ConfigError, CorpusError, ModelError
+    from govspeech.predictor import InputError, ModelError
+    from govspeech.trainer import ConfigError, CorpusError
 
     try:
         return args.run(args)

@@ -1,4 +1,4 @@
-"""Units, speeches, text normalisation, cleaning, segmentation and the feature builder."""
+"""Units, speeches, text normalisation, cleaning, segmentation, n-grams and sequence features (numpy only)."""
 
 from govspeech.features._clean import CleanSpeech, clean_speech
 from govspeech.features._context import as_units, is_heading, speech_spans
@@ -8,18 +8,22 @@ from govspeech.features._limits import limits
 from govspeech.features._linejoin import continues_previous
 from govspeech.features._normalize import normalize_text
 from govspeech.features._roles import ROLES
-from govspeech.features._segment import SEGMENTER, segment
+from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, normalized_texts
+from govspeech.features._segment import ENGINES, SEGMENTER, engine, segment
+from govspeech.features._sequence import sequence_feature_names, sequence_features
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
 from govspeech.features._units import split_units
 
 __all__ = [
+    "ENGINES",
+    "MAX_CHAR_N",
+    "NgramBlocks",
     "ROLES",
     "SEGMENTER",
     "BadBytes",
     "CleanSpeech",
     "NotTextError",
     "Speech",
-    "UnitFeatures",
     "as_units",
     "clean_speech",
     "continues_previous",
@@ -27,22 +31,18 @@ __all__ = [
     "debris_scores",
     "decode_blocks",
     "detect_encoding",
+    "engine",
     "is_heading",
     "iter_speeches",
     "limits",
     "normalize_text",
+    "normalized_texts",
     "segment",
+    "sequence_feature_names",
+    "sequence_features",
     "speech_spans",
     "split_speeches",
     "split_units",
     "strip_inline_debris",
 ]
 
-
-def __getattr__(name: str):
-    # Deferred: the builder imports scikit-learn (about a second), which labelling may not need.
-    if name == "UnitFeatures":
-        from govspeech.features._builder import UnitFeatures
-
-        return UnitFeatures
-    raise AttributeError(f"module 'features' has no attribute {name!r}")

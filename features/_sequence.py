@@ -30,11 +30,11 @@ def _sections(texts: Sequence[str], start: int, end: int) -> list[tuple[int, int
     return out
 
 
-def _mean_without(block: np.ndarray, i: int) -> np.ndarray:
-    """Mean of the rows of ``block`` other than row ``i`` (zeros when it is alone)."""
+def _means_without(block: np.ndarray) -> np.ndarray:
+    """Row i: the mean of the rows of ``block`` other than row i (zeros when it is alone); linear in its length."""
     if len(block) < 2:
-        return np.zeros(block.shape[1])
-    return (block.sum(axis=0) - block[i]) / (len(block) - 1)
+        return np.zeros(block.shape)
+    return (block.sum(axis=0) - block) / (len(block) - 1)
 
 
 def sequence_features(proba: np.ndarray, texts: Sequence[str], spans, *, window: int) -> np.ndarray:
@@ -50,19 +50,24 @@ def sequence_features(proba: np.ndarray, texts: Sequence[str], spans, *, window:
     section = np.zeros((n, k))
     speech = np.zeros((n, k))
     heading = np.zeros((n, k + 1))
+    lengths = np.array([end - start for start, end in spans], dtype=np.int64)
+    first = np.repeat(np.array([start for start, _ in spans], dtype=np.int64), lengths)
+    last = first + np.repeat(lengths, lengths)
+    index = np.arange(n)
+    for offset_index, offset in enumerate(o for d in range(1, window + 1) for o in (-d, d)):
+        col = offset_index * (k + 1)
+        j = index + offset
+        inside = (j >= first) & (j < last)
+        neighbours[inside, col : col + k] = proba[j[inside]]
+        neighbours[~inside, col + k] = 1.0
     for start, end in spans:
-        for offset_index, offset in enumerate(o for d in range(1, window + 1) for o in (-d, d)):
-            cols = slice(offset_index * (k + 1), (offset_index + 1) * (k + 1))
-            for i in range(start, end):
-                j = i + offset
-                neighbours[i, cols] = (*proba[j], 0.0) if start <= j < end else (0.0,) * k + (1.0,)
-        for i in range(start, end):
-            speech[i] = _mean_without(proba[start:end], i - start)
-        for first, last, head in _sections(texts, start, end):
-            for i in range(first, last):
-                section[i] = _mean_without(proba[first:last], i - first)
-                if head is not None and head != i:
-                    heading[i] = (*proba[head], 1.0)
+        speech[start:end] = _means_without(proba[start:end])
+        for lo, hi, head in _sections(texts, start, end):
+            section[lo:hi] = _means_without(proba[lo:hi])
+            if head is not None:
+                heading[lo:hi] = (*proba[head], 1.0)
+                if lo <= head < hi:
+                    heading[head] = 0.0  # a heading is not its own context
     return np.hstack([proba, neighbours, section, speech, heading, position_matrix(texts, spans)])
 
 

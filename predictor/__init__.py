@@ -2,11 +2,15 @@
 
 from govspeech.predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
                                speeches_of, text_speeches)
-from govspeech.predictor._labeller import Labeller, LabelledUnit, default_model_dir, load
+from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, ModelError, encode_model, read_model
+from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
+from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, Labeller, LabelledUnit, default_model_dir, load
 from govspeech.predictor._output import FORMATS, render
 from govspeech.predictor._sink import OutputSink
 
 __all__ = [
+    "ARRAYS", "DEFAULT_MODEL_SHA256", "FORMAT_VERSION", "META", "ArrayModel", "ModelError", "decide_roles", "encode_model",
+    "load_model", "read_model",
     "FORMATS", "FileInfo", "InputError", "Labeller", "LabelledUnit", "OutputSink", "SpeechText", "bad_bytes_note",
     "default_model_dir", "load", "read_speech_file", "read_speeches", "render", "speeches_of", "text_speeches",
 ]

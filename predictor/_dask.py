@@ -74,10 +74,7 @@ def label_dataframe(frame, *, model: str | None = None, id_column: str = "id", t
     """A ``dask.dataframe`` of output rows (the CSV output's columns) from one of speeches."""
     import pandas as pd
 
-    from govspeech.predictor._labeller import default_model_dir
-    from govspeech.trainer._persist import read_meta
-
-    roles = read_meta(default_model_dir() if model is None else model)["roles"]
+    roles = list(worker_labeller(None if model is None else str(model)).roles)
     meta = pd.DataFrame(_frame_rows([], roles)).astype({"sent_id": "int64", **{f"score_{r}": "float64" for r in roles}})
     return frame.map_partitions(_label_frame, model=model, roles=roles, id_column=id_column,
                                 text_column=text_column, meta=meta)

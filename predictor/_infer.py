@@ -1,0 +1,83 @@
+"""THE predictor: both stages of a model computed with numpy from its arrays (``predictor._format``).
+
+Stage 1: the unit's word and character TF-IDF (``features._ngrams``, the
+function training used) times one logistic regression per role. Stage 2
+(when the model stacks): ``features.sequence_features`` of the stage-1
+probabilities of the unit and its speech, with the unit's TF-IDF in front
+when ``with_text``, times a second logistic regression per role.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from govspeech.features import NgramBlocks, as_units, normalized_texts, sequence_features, speech_spans
+from govspeech.predictor._format import read_model
+
+__all__ = ["ArrayModel", "decide_roles", "load_model"]
+
+
+def decide_roles(proba: np.ndarray, thresholds) -> np.ndarray:
+    """(n_units, n_roles) 0/1: a unit has a role when its probability reaches the role's threshold."""
+    return (np.asarray(proba) >= np.asarray(thresholds)).astype(np.int8)
+
+
+def _logistic(decision: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-decision))
+
+
+def _sparse_dot(rows, cols, values, n_rows: int, coef: np.ndarray) -> np.ndarray:
+    """(n_rows, n_roles): the triplets' matrix times ``coef.T`` (coef is (n_roles, n_columns))."""
+    return np.column_stack([np.bincount(rows, weights=values * coef[r, cols], minlength=n_rows)
+                            for r in range(len(coef))])
+
+
+class ArrayModel:
+    """A loaded model: ``predict_proba`` / ``predict`` over units, ``thresholds_``, ``roles_``, ``meta``, ``sha256``."""
+
+    def __init__(self, meta: dict, arrays: dict[str, np.ndarray], sha256: str = ""):
+        self.meta = meta
+        self.sha256 = sha256  # of the model.json it was read from
+        self.roles_ = tuple(meta["roles"])
+        self.thresholds_ = np.array([meta["thresholds"][r] for r in self.roles_], dtype=np.float64)
+        f = meta["features"]
+        self.blocks = NgramBlocks(arrays["words"], arrays["word_vocabulary"], arrays["word_idf"],
+                                  arrays["char_vocabulary"], arrays["char_idf"], tuple(f["word_ngram_range"]),
+                                  tuple(f["char_ngram_range"]), f["sublinear_tf"], f["digits_as_zero"],
+                                  f["drop_stopwords"])
+        self._index = self.blocks.word_index()
+        self.coef1, self.intercept1 = arrays["stage1_coef"], arrays["stage1_intercept"]
+        self.stacking = meta.get("stacking")
+        if self.stacking is not None:
+            n_text = self.blocks.n_features if self.stacking["with_text"] else 0
+            self.text_coef2 = arrays["stage2_coef"][:, :n_text]
+            self.context_coef2 = arrays["stage2_coef"][:, n_text:]
+            self.intercept2 = arrays["stage2_intercept"]
+
+    def predict_proba(self, units) -> np.ndarray:
+        """(n_units, n_roles) probabilities; units of one speech consecutive and in order."""
+        units = as_units(units)
+        if not units:
+            return np.zeros((0, len(self.roles_)))
+        rows, cols, values = self.blocks.transform(normalized_texts(units), self._index)
+        n = len(units)
+        proba = _logistic(_sparse_dot(rows, cols, values, n, self.coef1) + self.intercept1)
+        if self.stacking is None:
+            return proba
+        context = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
+                                    window=self.stacking["window"])
+        decision = context @ self.context_coef2.T + self.intercept2
+        if self.stacking["with_text"]:
+            decision += _sparse_dot(rows, cols, values, n, self.text_coef2)
+        return _logistic(decision)
+
+    def predict(self, units) -> np.ndarray:
+        """(n_units, n_roles) 0/1 roles by the model's thresholds."""
+        return decide_roles(self.predict_proba(units), self.thresholds_)
+
+
+def load_model(folder: str | Path, *, expected_sha256: str | None = None) -> ArrayModel:
+    """The model in ``folder`` after every check of ``predictor._format.read_model``."""
+    return ArrayModel(*read_model(folder, expected_sha256=expected_sha256))
