@@ -63,10 +63,11 @@ def cmd_train(args) -> int:
     from govspeech.trainer import train
 
     result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set))
+    roles = result.model.roles_
     for name, scores in result.meta["scores"].items():
         print(f"{name + ':':<11} macro-F1 {scores['macro_f1']:.3f}  "
-              + "  ".join(f"{r} {v['f1']:.3f}" for r, v in scores["per_role"].items()))
-    print("thresholds:", json.dumps(result.meta["thresholds"]))
+              + "  ".join(f"{r} {scores['per_role'][r]['f1']:.3f}" for r in roles))
+    print("thresholds:", json.dumps({r: result.meta["thresholds"][r] for r in roles}))
     if args.out:
         print(f"saved {args.out}")
     return EXIT_OK
