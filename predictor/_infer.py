@@ -28,10 +28,13 @@ def _logistic(decision: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-decision))
 
 
-def _sparse_dot(rows, cols, values, n_rows: int, coef: np.ndarray) -> np.ndarray:
-    """(n_rows, n_roles): the triplets' matrix times ``coef.T`` (coef is (n_roles, n_columns))."""
-    return np.column_stack([np.bincount(rows, weights=values * coef[r, cols], minlength=n_rows)
-                            for r in range(len(coef))])
+def _sparse_dot(rows, cols, values, n_rows: int, weights: np.ndarray) -> np.ndarray:
+    """(n_rows, k): the triplets' matrix times ``weights`` (n_columns, k); rows are sorted."""
+    out = np.zeros((n_rows, weights.shape[1]))
+    if len(rows):
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        out[rows[starts]] = np.add.reduceat(values[:, None] * weights[cols], starts, axis=0)
+    return out
 
 
 class ArrayModel:
@@ -48,29 +51,31 @@ class ArrayModel:
                                   tuple(f["char_ngram_range"]), f["sublinear_tf"], f["digits_as_zero"],
                                   f["drop_stopwords"])
         self._index = self.blocks.word_index()
-        self.coef1, self.intercept1 = arrays["stage1_coef"], arrays["stage1_intercept"]
         self.stacking = meta.get("stacking")
+        self.intercept1 = arrays["stage1_intercept"]
+        text_coef = [arrays["stage1_coef"]]  # both stages' weights of the TF-IDF columns, gathered in one pass
         if self.stacking is not None:
             n_text = self.blocks.n_features if self.stacking["with_text"] else 0
-            self.text_coef2 = arrays["stage2_coef"][:, :n_text]
+            text_coef.append(arrays["stage2_coef"][:, :n_text])
             self.context_coef2 = arrays["stage2_coef"][:, n_text:]
             self.intercept2 = arrays["stage2_intercept"]
+        self.text_weights = np.ascontiguousarray(np.vstack([c for c in text_coef if c.shape[1]]).T)
 
     def predict_proba(self, units) -> np.ndarray:
         """(n_units, n_roles) probabilities; units of one speech consecutive and in order."""
         units = as_units(units)
         if not units:
             return np.zeros((0, len(self.roles_)))
-        rows, cols, values = self.blocks.transform(normalized_texts(units), self._index)
-        n = len(units)
-        proba = _logistic(_sparse_dot(rows, cols, values, n, self.coef1) + self.intercept1)
+        k = len(self.roles_)
+        text = _sparse_dot(*self.blocks.transform(normalized_texts(units), self._index), len(units), self.text_weights)
+        proba = _logistic(text[:, :k] + self.intercept1)
         if self.stacking is None:
             return proba
         context = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
                                     window=self.stacking["window"])
         decision = context @ self.context_coef2.T + self.intercept2
         if self.stacking["with_text"]:
-            decision += _sparse_dot(rows, cols, values, n, self.text_coef2)
+            decision += text[:, k:]
         return _logistic(decision)
 
     def predict(self, units) -> np.ndarray:

@@ -73,6 +73,7 @@ def test_a_stacked_model_reads_its_text_columns(stacked_model):
     model = predictor.load_model(stacked_model)
     units = SPEECH.splitlines()
     before = model.predict_proba(units)
-    assert model.text_coef2.shape[1] == model.blocks.n_features and np.abs(model.text_coef2).max() > 0
-    model.text_coef2 = np.zeros_like(model.text_coef2)
+    k = len(model.roles_)
+    assert model.text_weights.shape == (model.blocks.n_features, 2 * k) and np.abs(model.text_weights[:, k:]).max() > 0
+    model.text_weights[:, k:] = 0.0
     assert np.abs(model.predict_proba(units) - before).max() > 1e-6
