@@ -98,10 +98,12 @@ def word_keys(words: Sequence[Sequence[str]], index: dict[str, int], n_range) ->
 
 def lookup(vocabulary: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns) of the keys found in the sorted ``vocabulary``; the others drop out."""
-    cols = np.searchsorted(vocabulary, keys)
-    found = cols < len(vocabulary)
-    found[found] = vocabulary[cols[found]] == keys[found]
-    return rows[found], cols[found]
+    distinct, inverse = np.unique(keys, return_inverse=True)  # sorted needles search faster, and fewer of them
+    at = np.searchsorted(vocabulary, distinct)
+    known = at < len(vocabulary)
+    known[known] = vocabulary[at[known]] == distinct[known]
+    found = known[inverse]
+    return rows[found], at[inverse[found]]
 
 
 def tfidf(rows: np.ndarray, cols: np.ndarray, idf: np.ndarray, *, sublinear: bool) -> Triplets:
@@ -182,7 +184,7 @@ class NgramBlocks:
                      self.char_idf, sublinear=self.sublinear_tf)
         offset = len(self.word_vocabulary)
         rows, cols, values = (np.concatenate([w, c]) for w, c in zip(word, (char[0], char[1] + offset, char[2])))
-        order = np.lexsort((cols, rows))  # row by row, columns sorted: CSR order
+        order = np.argsort(rows, kind="stable")  # each block is in CSR order, words before characters: so is this
         return rows[order], cols[order], values[order]
 
 
