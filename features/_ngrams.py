@@ -12,6 +12,7 @@ block (words, characters) l2-normalised on its own.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,7 +80,8 @@ def word_keys(words: Sequence[Sequence[str]], index: dict[str, int], n_range) ->
     if base ** hi > _INT64_MAX:
         raise ValueError(f"word {hi}-grams over {len(index)} words do not fit 64-bit keys; lower word_ngram_range")
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    ids = np.fromiter((index.get(w, -1) for ws in words for w in ws), dtype=np.int64, count=int(lengths.sum())) + 1
+    flat = itertools.chain.from_iterable(words)
+    ids = np.fromiter(map(index.get, flat, itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum())) + 1
     unit = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
     end = np.repeat(np.cumsum(lengths), lengths)
     rows, keys = [], []
