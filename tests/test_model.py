@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from govspeech.features import ROLES
-from govspeech.predictor import load_model
+from govspeech.predictor import ModelError, load_model
 from govspeech.trainer import ConfigError, RoleModel, build_model, by_split, export_model, label_matrix, load_corpus
 from govspeech.trainer import read_config, save_model, unit_dicts
 
@@ -73,3 +73,17 @@ def test_save_load_round_trip_predicts_the_same(data, tmp_path):
     assert np.abs(loaded.predict_proba(X_test) - model.predict_proba(X_test)).max() < 1e-12
     assert np.array_equal(loaded.predict(X_test), model.predict(X_test))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["arrays.npz", "model.json"]
+
+
+def test_an_export_that_disagrees_with_the_estimators_fails_training(data, tmp_path):
+    from govspeech.trainer import check_export
+    from govspeech.trainer._persist import load_exported
+
+    X, Y, X_test = data
+    model = RoleModel().fit(X, Y)
+    rates = dict(zip(ROLES, (0.1, 0.4, 0.1, 0.2)))
+    exported = load_exported(export_model(model, {"scores": {}, "training": {"train_role_rates": rates}}))
+    assert check_export(exported, model, X + X_test) <= 1e-9
+    exported.text_weights[0, 0] += 1.0  # one coefficient off: some unit with that feature moves
+    with pytest.raises(ModelError, match=r"the exported arrays give probabilities up to .* away from the fitted"):
+        check_export(exported, model, X + X_test)
