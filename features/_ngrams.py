@@ -191,12 +191,5 @@ class NgramBlocks:
 
 
 def normalized_texts(units) -> list[str]:
-    """The texts the n-grams read: each unit's ``normalize_text`` (a repeated text is normalised once)."""
-    cache: dict[str, str] = {}
-    out = []
-    for unit in units:
-        text = unit["text"]
-        if text not in cache:
-            cache[text] = normalize_text(text)
-        out.append(cache[text])
-    return out
+    """The texts the n-grams read: each unit's ``normalize_text``."""
+    return [normalize_text(unit["text"]) for unit in units]
