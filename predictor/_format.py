@@ -27,6 +27,7 @@ FORMAT_VERSION = 2
 META = "model.json"
 ARRAYS = "arrays.npz"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_MAX_WINDOW = 10  # far wider than any window measured; bounds the work a tampered value could ask for
 _RETRAIN = "retrain with `govspeech train` or restore the folder"
 
 
@@ -85,8 +86,8 @@ def _check_meta(meta, where) -> dict:
     stacking = meta.get("stacking")
     if stacking is not None:
         if (not isinstance(stacking, dict) or type(stacking.get("window")) is not int
-                or not 0 <= stacking["window"] <= 10 or type(stacking.get("with_text")) is not bool):
-            raise _fail(where, "field 'stacking' must be null or {window: 0..10, with_text: true/false}")
+                or not 0 <= stacking["window"] <= _MAX_WINDOW or type(stacking.get("with_text")) is not bool):
+            raise _fail(where, f"field 'stacking' must be null or {{window: 0..{_MAX_WINDOW}, with_text: true/false}}")
         if meta.get("sequence_features") != sequence_feature_names(ROLES, window=stacking["window"]):
             raise _fail(where, "field 'sequence_features' does not match this govspeech's second-stage inputs")
     files = _field(meta, "files", dict, where)

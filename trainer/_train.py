@@ -149,10 +149,11 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
         "n_synthetic_units": len(extras.synthetic),
         "n_paraphrase_units": len(extras.paraphrases),
     }
-    files = export_model(estimator, {"scores": {}, "training": training})
-    model = load_exported(files)
+    # The arrays are exported, checked against the estimators, and score the test split as labelling would;
+    # then exported again with that score in their meta.
+    model = load_exported(export_model(estimator, {"scores": {}, "training": training}))
     check_export(model, estimator, unit_dicts([*both, *extras.for_training(both)[0], *test_units]))
-    scores["test"] = evaluate(model, test_units)  # through the arrays labelling uses
+    scores["test"] = evaluate(model, test_units)
     files = export_model(estimator, {"scores": scores, "training": training})
     model = load_exported(files)
     if output_dir is not None:
