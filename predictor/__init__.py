@@ -7,10 +7,12 @@ from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
 from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, Labeller, LabelledUnit, default_model_dir, load
 from govspeech.predictor._output import FORMATS, render
 from govspeech.predictor._sink import OutputSink
+from govspeech.predictor._structure_view import HeadingView, SpeechStructure, speech_structure, structure_report
 
 __all__ = [
     "ARRAYS", "DEFAULT_MODEL_SHA256", "FORMAT_VERSION", "META", "ArrayModel", "ModelError", "decide_roles", "encode_model",
     "load_model", "read_model",
-    "FORMATS", "FileInfo", "InputError", "Labeller", "LabelledUnit", "OutputSink", "SpeechText", "bad_bytes_note",
-    "default_model_dir", "load", "read_speech_file", "read_speeches", "render", "speeches_of", "text_speeches",
+    "FORMATS", "FileInfo", "HeadingView", "InputError", "Labeller", "LabelledUnit", "OutputSink", "SpeechStructure",
+    "SpeechText", "bad_bytes_note", "default_model_dir", "load", "read_speech_file", "read_speeches", "render",
+    "speech_structure", "speeches_of", "structure_report", "text_speeches",
 ]

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from govspeech.features import ROLES, is_heading, speech_spans
-from govspeech.features._context import is_enumerated
+from govspeech.features import ROLES, is_enumerated, is_heading, speech_spans
 from govspeech.predictor import decide_roles
 from govspeech.trainer._config import ConfigError, read_config
 from govspeech.trainer._corpus import by_split, label_matrix, training_weights
