@@ -7,7 +7,7 @@ Builds a synthetic archive by repeating and shuffling the corpus units
 its own process: label throughput on one core and on all cores, peak memory at
 the small and the full size, cold start on one ordinary speech, model load,
 train and 5-fold CV time, model size, and test-split macro-F1 — for
-govspeech, the same without its numpy copy (through scikit-learn) and with
+govspeech, the same with
 jieba's own engine, a fastText classifier per role, and the bare floor
 (segmentation + TF-IDF transform). Needs `pip install -e '.[bench]'` and GNU
 time (/usr/bin/time) for peak memory. About 6 minutes on 2 cores.
@@ -71,11 +71,10 @@ def median_wall(cmd, repeats, env=None) -> float:
 
 GOVSPEECH = [sys.executable, "-m", "govspeech.cli"]
 PEERS = [sys.executable, str(ROOT / "benchmarks" / "peers.py")]
-LOAD_ONLY = ("import time; t = time.perf_counter(); import predictor; predictor.load(); "
+LOAD_ONLY = ("import time; t = time.perf_counter(); import govspeech.predictor as predictor; predictor.load(); "
              "print(time.perf_counter() - t)")
 VARIANTS = {  # name: environment
     "govspeech": {},
-    "govspeech via scikit-learn": {"GOVSPEECH_COMPILED": "0"},
     "govspeech, jieba engine": {"GOVSPEECH_SEGMENTER_ENGINE": "jieba"},
 }
 
@@ -93,7 +92,7 @@ def measure(args, work: Path) -> dict:
     rows: dict[str, dict] = {name: {} for name in [*VARIANTS, "fastText (per role)", "floor: segment + TF-IDF"]}
     out = work / "out.jsonl"
 
-    # Warm caches the way a second run finds them (numpy copy, jieba's prefix dict).
+    # Warm caches the way a second run finds them (jieba's prefix dict).
     for env in VARIANTS.values():
         run([*GOVSPEECH, "label", str(SPEECH)], env=env)
 
@@ -101,7 +100,7 @@ def measure(args, work: Path) -> dict:
     g |= {f"small_{k}": v for k, v in label_rate(small, args.small, out, jobs=1, env={}).items()}
     g |= label_rate(big, args.units, out, jobs=1, env={})
     g["rate_all"] = label_rate(big, args.units, out, jobs=cores, env={})["rate"]
-    for name in ("govspeech via scikit-learn", "govspeech, jieba engine"):
+    for name in ("govspeech, jieba engine",):
         rows[name] |= label_rate(small, args.small, out, jobs=1, env=VARIANTS[name])
         rows[name]["rate_note"] = f"{args.small // 1000}k units"
     for name, env in VARIANTS.items():
@@ -113,9 +112,9 @@ def measure(args, work: Path) -> dict:
     g["train"] = run([*GOVSPEECH, "train", "--config", str(CONFIG), "--corpus", str(CORPUS),
                       "--out", str(model_dir)])["wall"]
     g["cv"] = run([*GOVSPEECH, "cv", "--config", str(CONFIG), "--corpus", str(CORPUS)])["wall"]
-    meta = json.loads((ROOT / "models" / "default" / "meta.json").read_text())
+    meta = json.loads((ROOT / "models" / "default" / "model.json").read_text())
     g["f1"] = meta["scores"]["test"]["macro_f1"]
-    g["size_mb"] = (ROOT / "models" / "default" / "model.joblib").stat().st_size / MB
+    g["size_mb"] = sum(p.stat().st_size for p in (ROOT / "models" / "default").iterdir()) / MB
 
     ft = rows["fastText (per role)"]
     models = work / "fasttext"
@@ -180,7 +179,6 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="govspeech-bench-") as work:
-        os.environ.setdefault("GOVSPEECH_CACHE_DIR", str(Path(work) / "cache"))
         result = measure(args, Path(work))
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, check=False).stdout.strip() or "unknown"

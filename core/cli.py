@@ -63,10 +63,11 @@ def cmd_train(args) -> int:
     from govspeech.trainer import train
 
     result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set))
+    roles = result.model.roles_
     for name, scores in result.meta["scores"].items():
         print(f"{name + ':':<11} macro-F1 {scores['macro_f1']:.3f}  "
-              + "  ".join(f"{r} {v['f1']:.3f}" for r, v in scores["per_role"].items()))
-    print("thresholds:", json.dumps(result.meta["thresholds"]))
+              + "  ".join(f"{r} {scores['per_role'][r]['f1']:.3f}" for r in roles))
+    print("thresholds:", json.dumps({r: result.meta["thresholds"][r] for r in roles}))
     if args.out:
         print(f"saved {args.out}")
     return EXIT_OK
@@ -115,10 +116,10 @@ def cmd_evaluate(args) -> int:
     import govspeech.predictor as predictor
     from govspeech.trainer import baseline_scores, evaluate, format_scores, load_corpus
 
-    labeller = predictor.load(args.model, compiled=False)  # scores of the model itself
+    labeller = predictor.load(args.model, sha256=args.model_sha256)
     units = load_corpus(args.data)
     scores = evaluate(labeller.model, units)
-    rates = [labeller.meta["train_role_rates"][r] for r in labeller.roles]
+    rates = [labeller.meta["training"]["train_role_rates"][r] for r in labeller.roles]
     print(format_scores({"model": scores, **baseline_scores(units, rates)}))
     if args.json:
         _write_json(args.json, scores)
@@ -135,7 +136,7 @@ def cmd_label(args) -> int:
     if args.resume and args.format == "html":
         print("govspeech: --resume works for text, jsonl and csv; label into a new HTML file", file=sys.stderr)
         return EXIT_USAGE
-    labeller = predictor.load(args.model)
+    labeller = predictor.load(args.model, sha256=args.model_sha256)
     try:
         sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
     except OSError as err:
@@ -178,7 +179,7 @@ def cmd_profile(args) -> int:
     if args.format == "parquet" and (why := parquet_unavailable()):
         print(f"govspeech: {why}; or use --format csv", file=sys.stderr)
         return EXIT_USAGE
-    run = profile_inputs(args.inputs, model=args.model, jobs=args.jobs, glob=args.glob,
+    run = profile_inputs(args.inputs, model=args.model, sha256=args.model_sha256, jobs=args.jobs, glob=args.glob,
                          input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                          report=lambda line: print(f"govspeech: {line}", file=sys.stderr))
     fields = {k for p in run.profiles for k in p["meta"]}
@@ -200,7 +201,7 @@ def cmd_profile(args) -> int:
 def cmd_structure(args) -> int:
     from govspeech.predictor import structure_report
 
-    print(structure_report(args.file, model=args.model))
+    print(structure_report(args.file, model=args.model, sha256=args.model_sha256))
     return EXIT_OK
 
 
@@ -223,7 +224,7 @@ def _add_input_arguments(p: argparse.ArgumentParser, *, label_outputs: bool = Fa
     p.add_argument("inputs", nargs="+", metavar="FILE",
                    help="speech text files, folders (searched recursively), *.jsonl streams, or - for standard "
                         "input" + also)
-    p.add_argument("--model", help="model directory (default: the shipped model)")
+    _add_model_arguments(p)
     p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
     p.add_argument("--glob", default="*.txt", help="files to label inside folders (default: *.txt)")
@@ -240,6 +241,18 @@ def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", type=_override,
                    help="override a config value, e.g. --set model.C=2.0")
+
+
+def _sha256(value: str) -> str:
+    if len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise argparse.ArgumentTypeError(f"64 hex digits expected (sha256sum of model.json), got {value!r}")
+    return value.lower()
+
+
+def _add_model_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("--model-sha256", type=_sha256, metavar="HEX",
+                   help="refuse the model unless its model.json has this sha256 (models/README.md, trust model)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -272,12 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("structure", help="the outline of a speech: each part's heading, predicted roles and role shares")
     p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
+    _add_model_arguments(p)
     p.set_defaults(run=cmd_structure)
 
     p = verbs.add_parser("train", help="train a model from a config")
     _add_training_arguments(p)
-    p.add_argument("--out", help="model directory to write (model.joblib + meta.json)")
+    p.add_argument("--out", help="model directory to write (model.json + arrays.npz)")
     p.set_defaults(run=cmd_train)
 
     p = verbs.add_parser("cv", help="document-grouped cross-validation over train+dev")
@@ -287,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("evaluate", help="score a model on a corpus-format file")
     p.add_argument("--data", required=True, help="JSONL in the corpus format; every line is scored")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
+    _add_model_arguments(p)
     p.add_argument("--json", help="also write the scores as JSON here")
     p.set_defaults(run=cmd_evaluate)
 
@@ -315,8 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from govspeech.predictor import InputError
-    from govspeech.trainer import ConfigError, CorpusError, ModelError
+    from govspeech.predictor import InputError, ModelError
+    from govspeech.trainer import ConfigError, CorpusError
 
     try:
         return args.run(args)

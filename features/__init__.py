@@ -1,4 +1,4 @@
-"""Units, speeches, text normalisation, cleaning, segmentation and the feature builder."""
+"""Units, speeches, text normalisation, cleaning, segmentation, n-grams and sequence features (numpy only)."""
 
 from govspeech.features._clean import CleanSpeech, clean_speech
 from govspeech.features._context import as_units, speech_spans
@@ -9,12 +9,17 @@ from govspeech.features._linejoin import continues_previous
 from govspeech.features._normalize import normalize_text
 from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
-from govspeech.features._segment import SEGMENTER, segment
+from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, normalized_texts
+from govspeech.features._segment import ENGINES, SEGMENTER, engine, segment
+from govspeech.features._sequence import sequence_feature_names, sequence_features
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
 from govspeech.features._structure import Enumerator, ends_sentence, enumerator, is_enumerated, is_heading
 from govspeech.features._units import split_units
 
 __all__ = [
+    "ENGINES",
+    "MAX_CHAR_N",
+    "NgramBlocks",
     "ROLES",
     "SEGMENTER",
     "BadBytes",
@@ -23,7 +28,6 @@ __all__ = [
     "NotTextError",
     "Outline",
     "Speech",
-    "UnitFeatures",
     "ancestor_rows",
     "as_units",
     "clean_speech",
@@ -33,25 +37,21 @@ __all__ = [
     "decode_blocks",
     "detect_encoding",
     "ends_sentence",
+    "engine",
     "enumerator",
     "is_enumerated",
     "is_heading",
     "iter_speeches",
     "limits",
     "normalize_text",
+    "normalized_texts",
     "outline",
     "segment",
+    "sequence_feature_names",
+    "sequence_features",
     "speech_spans",
     "split_speeches",
     "split_units",
     "strip_inline_debris",
 ]
 
-
-def __getattr__(name: str):
-    # Deferred: the builder imports scikit-learn (about a second), which labelling may not need.
-    if name == "UnitFeatures":
-        from govspeech.features._builder import UnitFeatures
-
-        return UnitFeatures
-    raise AttributeError(f"module 'features' has no attribute {name!r}")

@@ -27,6 +27,8 @@ def _to_simplified():
     return opencc.OpenCC("t2s")
 
 
+# Cleaning, line joining and the n-grams each normalise every unit of a speech: the cache spares two of three.
+@functools.lru_cache(maxsize=8192)
 def normalize_text(text: str) -> str:
     """Simplified-script text of a unit with pinyin ruby and lost-character marks removed."""
     text = _RUBY.sub("", text)

@@ -60,11 +60,8 @@ def cutter(name: str):
 
     import jieba  # deferred: building the prefix dictionary costs about a second
 
-    from govspeech._cache import cache_dir
-
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(cache_dir("jieba"))  # jieba writes its prefix-dict cache there atomically
+    tokenizer = jieba.Tokenizer()  # caches its prefix dictionary in the temp folder, atomically
     for word, tag in _user_words():
         tokenizer.add_word(word, tag=tag)
     return functools.partial(tokenizer.lcut, HMM=False)

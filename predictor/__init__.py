@@ -2,13 +2,17 @@
 
 from govspeech.predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
                                speeches_of, text_speeches)
-from govspeech.predictor._labeller import Labeller, LabelledUnit, default_model_dir, load
+from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, ModelError, encode_model, read_model
+from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
+from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, Labeller, LabelledUnit, default_model_dir, load
 from govspeech.predictor._output import FORMATS, Layout, render, unit_row
 from govspeech.predictor._profiling import profile
 from govspeech.predictor._sink import OutputSink
 from govspeech.predictor._structure_view import HeadingView, SpeechStructure, speech_structure, structure_report
 
 __all__ = [
+    "ARRAYS", "DEFAULT_MODEL_SHA256", "FORMAT_VERSION", "META", "ArrayModel", "ModelError", "decide_roles", "encode_model",
+    "load_model", "read_model",
     "FORMATS", "FileInfo", "HeadingView", "InputError", "Labeller", "LabelledUnit", "Layout", "OutputSink",
     "SpeechStructure", "SpeechText", "bad_bytes_note", "default_model_dir", "load", "profile", "read_speech_file",
     "read_speeches", "render", "speech_structure", "speeches_of", "structure_report", "text_speeches", "unit_row",

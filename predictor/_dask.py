@@ -73,10 +73,7 @@ def label_dataframe(frame, *, model: str | None = None, id_column: str = "id", t
     are metadata, repeated on every unit."""
     import pandas as pd
 
-    from govspeech.predictor._labeller import default_model_dir
-    from govspeech.trainer._persist import read_meta
-
-    roles = read_meta(default_model_dir() if model is None else model)["roles"]
+    roles = list(worker_labeller(None if model is None else str(model)).roles)
     meta_columns = tuple(c for c in frame.columns if c not in (id_column, text_column))
     dtypes = {"sent_id": "int64", **dict.fromkeys(roles, "int64"), **dict.fromkeys((SCORE_PREFIX + r for r in roles), "float64"),
               **{c: frame.dtypes[c] for c in meta_columns}}

@@ -9,8 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from govspeech.features import as_units, clean_speech, split_units
+from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
 
-__all__ = ["LabelledUnit", "Labeller", "load", "default_model_dir"]
+__all__ = ["DEFAULT_MODEL_SHA256", "LabelledUnit", "Labeller", "load", "default_model_dir"]
+
+# sha256 of the shipped models/default/model.json (which holds the sha256 of its arrays): the default model is
+# loaded only if it is byte for byte the one trained for this release (tests/test_shipped_model.py checks the pin).
+DEFAULT_MODEL_SHA256 = "bae374bb927eedc8d23e1044fc10e815c9807bebfc6dffb16713cffcf8daf90b"
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ def default_model_dir() -> Path:
 class Labeller:
     """Labels units with the roles of a trained model; build it with ``predictor.load()``."""
 
-    def __init__(self, model, meta: dict):
+    def __init__(self, model: ArrayModel, meta: dict):
         self.model = model
         self.meta = meta
         self.roles = tuple(meta["roles"])
@@ -43,7 +48,7 @@ class Labeller:
 
     def predict(self, units) -> list[tuple[str, ...]]:
         """The roles of each pre-split unit (strings of one speech in order, or mappings with doc_id)."""
-        return [self._roles(p) for p in self.predict_proba(units)]
+        return [self._roles(row) for row in decide_roles(self.predict_proba(units), self.model.thresholds_)]
 
     def label(self, text: str, *, clean: bool = True, notes: list[str] | None = None,
               first_sent_id: int = 0) -> list[LabelledUnit]:
@@ -61,31 +66,34 @@ class Labeller:
             raise TypeError(f"label() takes the text of a speech as str, got {type(text).__name__}")
         if not clean:
             units = split_units(text)
-            return [self._unit(i, unit, p)
-                    for i, (unit, p) in enumerate(zip(units, self.predict_proba(units)), start=first_sent_id)]
+            proba = self.predict_proba(units)
+            decided = decide_roles(proba, self.model.thresholds_)
+            return [self._unit(first_sent_id + i, unit, proba[i], decided[i]) for i, unit in enumerate(units)]
         speech = clean_speech(text)
         proba = self.predict_proba(speech.sentences)
+        decided = decide_roles(proba, self.model.thresholds_)
         if notes is not None:
             notes.extend(f"a sentence of {n} characters without a sentence mark: its features read the first "
                          f"{len(speech.sentences[j])} (labelled all the same)" for j, n in speech.cut.items())
-        return [self._unit(first_sent_id + i, unit, proba[s])
+        return [self._unit(first_sent_id + i, unit, proba[s], decided[s])
                 for i, unit, s in zip(speech.sent_ids, speech.texts, speech.sentence_of) if s is not None]
 
-    def _unit(self, sent_id: int, text: str, proba_row) -> LabelledUnit:
-        return LabelledUnit(sent_id, text, self._roles(proba_row),
+    def _unit(self, sent_id: int, text: str, proba_row, decided_row) -> LabelledUnit:
+        return LabelledUnit(sent_id, text, self._roles(decided_row),
                             {r: round(float(x), 4) for r, x in zip(self.roles, proba_row)})
 
-    def _roles(self, proba_row) -> tuple[str, ...]:
-        return tuple(r for r, p, t in zip(self.roles, proba_row, self.model.thresholds_) if p >= t)
+    def _roles(self, decided_row) -> tuple[str, ...]:
+        return tuple(r for r, d in zip(self.roles, decided_row) if d)
 
 
-def load(path: str | Path | None = None, *, compiled: bool = True) -> Labeller:
-    """The shipped default model, or the model directory at ``path``.
+def load(path: str | Path | None = None, *, sha256: str | None = None) -> Labeller:
+    """The shipped default model, or the model folder at ``path``.
 
-    ``compiled``: label with the model's verified scikit-learn-free copy when
-    it has one (``predictor._compiled``; same labels, no second-long import);
-    False always uses the unpickled model itself.
+    ``sha256`` pins ``model.json`` (which pins its arrays): loading refuses any
+    other. The default model is always pinned to ``DEFAULT_MODEL_SHA256``.
     """
-    from govspeech.predictor._compiled import fast_or_full
-
-    return Labeller(*fast_or_full(default_model_dir() if path is None else Path(path), compiled=compiled))
+    if path is None:
+        model = load_model(default_model_dir(), expected_sha256=sha256 or DEFAULT_MODEL_SHA256)
+    else:
+        model = load_model(Path(path), expected_sha256=sha256)
+    return Labeller(model, model.meta)

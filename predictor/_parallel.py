@@ -81,7 +81,7 @@ def _use(labeller, model_path) -> None:
     _STATE.update(labeller=labeller, model_path=model_path)
 
 
-def _init_worker(model_path) -> None:
+def _init_worker(model_path, sha256: str) -> None:
     # Interruption is the parent's to handle (it stops the pool); a worker must not die mid-chunk on ^C.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -89,7 +89,7 @@ def _init_worker(model_path) -> None:
         return  # inherited from the parent on fork: already loaded
     from govspeech.predictor._labeller import load
 
-    _use(load(model_path), model_path)
+    _use(load(model_path, sha256=sha256), model_path)  # the very model the parent checked
 
 
 def _label_item(item: Item, layout: Layout | None) -> Result:
@@ -119,7 +119,7 @@ def label_stream(items: Iterable[Item], *, labeller, model_path, layout: Layout 
     chunks = _chunks(items, chunk_chars)
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model_path,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model_path, labeller.model.sha256)) as pool:
         pending: deque = deque()
         try:
             for chunk in chunks:

@@ -116,7 +116,7 @@ def _items(names: list[str], label_outputs: set[str], roles: tuple[str, ...], *,
                                      check_meta=check)
 
 
-def profile_inputs(inputs: Sequence[str], *, model: str | None = None, jobs: int = 1, glob: str = "*.txt",
+def profile_inputs(inputs: Sequence[str], *, model: str | None = None, sha256: str | None = None, jobs: int = 1, glob: str = "*.txt",
                    input_format: str = "auto", max_bytes: int | None = None,
                    report: Callable[[str], None] = print) -> ProfileRun:
     """Profile every speech of the inputs; ``report`` gets a line per failed input (and warning)."""
@@ -124,7 +124,7 @@ def profile_inputs(inputs: Sequence[str], *, model: str | None = None, jobs: int
 
     names = list(expand_inputs(list(inputs), glob=glob))
     label_outputs = {n for n in names if is_label_output(n, input_format)}
-    labeller = load(model) if set(names) - label_outputs else None
+    labeller = load(model, sha256=sha256) if set(names) - label_outputs else None
     first = _first_record(next(iter(label_outputs)), input_format) if label_outputs else {}
     run = ProfileRun(roles=labeller.roles if labeller else tuple(first.get("scores", ())))
     items = _items(names, label_outputs, run.roles, glob=glob, input_format=input_format, max_bytes=max_bytes)

@@ -79,8 +79,8 @@ def format_structure(doc_id: str, structure: SpeechStructure) -> str:
     return "\n".join(lines)
 
 
-def structure_report(path: str, *, model: str | None = None) -> str:
+def structure_report(path: str, *, model: str | None = None, sha256: str | None = None) -> str:
     """The tree of every speech in the file at ``path`` (read as ``govspeech label`` reads it), one after another."""
-    labeller = load(model)
+    labeller = load(model, sha256=sha256)
     return "\n\n".join(format_structure(s.doc_id, speech_structure(labeller, s.text, first_sent_id=s.first_sent_id))
                        for s in read_speeches(path))

@@ -37,3 +37,22 @@ def cli(mini_model, capsys):
         assert "Traceback" not in err
         return code, out, err
     return cli
+
+
+@pytest.fixture(scope="session")
+def stacked_model(tmp_path_factory):
+    """A small two-stage model whose second stage reads the unit's text too (the default's shape), saved."""
+    import numpy as np
+
+    from govspeech.trainer import StackedRoleModel, by_split, export_model, label_matrix, load_corpus, save_model
+    from govspeech.trainer import unit_dicts
+
+    units = by_split(load_corpus(FIXTURES / "mini_corpus.jsonl"), "train", "dev")
+    model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 2), "char_ngram_range": (1, 3)}},
+                             window=1, with_text=True, C=4.0, inner_folds=2)
+    model.fit(unit_dicts(units), label_matrix(units))
+    model.thresholds_ = np.array([0.3, 0.4, 0.5, 0.6])
+    rates = {"goal": 0.1, "measure": 0.4, "criticism": 0.1, "praise": 0.2}
+    out = tmp_path_factory.mktemp("stacked_model")
+    save_model(export_model(model, {"scores": {}, "training": {"train_role_rates": rates}}), out)
+    return out

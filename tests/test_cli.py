@@ -29,10 +29,11 @@ def test_train_writes_model_and_meta(tmp_path, fixtures):
                        "--out", out)
     assert result.returncode == 0, result.stderr
     assert "test:       macro-F1" in result.stdout and "grouped_cv: macro-F1" in result.stdout
-    meta = json.loads((out / "meta.json").read_text())
+    assert sorted(p.name for p in out.iterdir()) == ["arrays.npz", "model.json"]
+    meta = json.loads((out / "model.json").read_text())
     assert set(meta["scores"]) == {"grouped_cv", "dev", "test"}
-    assert meta["config"]["model"]["classifier"] == "logreg"
-    assert len(meta["corpus_sha256"]) == 64 and len(meta["sha256"]) == 64
+    assert meta["training"]["config"]["model"]["C"] == 1.0
+    assert len(meta["training"]["corpus_sha256"]) == 64 and len(meta["files"]["arrays"]["sha256"]) == 64
 
 
 def test_evaluate_prints_report_with_baselines_and_writes_exact_json(tmp_path, fixtures, mini_model):

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from govspeech.features import UnitFeatures, is_heading, normalize_text, segment
+from govspeech.features import is_heading, normalize_text, segment
+from govspeech.trainer import UnitFeatures
 
 SPEECH = [
     {"doc_id": "a", "text": "同志们:"},
@@ -38,19 +39,17 @@ def test_fit_transform_shape_and_transform_agree():
     assert np.allclose(builder.transform(SPEECH).toarray(), matrix.toarray())
 
 
-def test_context_blocks_add_features_and_follow_the_config():
+def test_smaller_ngram_ranges_give_fewer_features():
     plain = UnitFeatures().fit(SPEECH).n_features_out_
-    context = UnitFeatures(neighbour_window=1, heading_weight=0.5, position_weight=1.0).fit(SPEECH)
-    assert context.n_features_out_ > plain
     words_only = UnitFeatures(char_ngram_range=(1, 1), word_ngram_range=(1, 1)).fit(SPEECH).n_features_out_
     assert words_only < plain
 
 
-def test_neighbours_do_not_cross_speeches():
-    builder = UnitFeatures(neighbour_window=1, neighbour_weight=1.0).fit(SPEECH)
+def test_a_unit_transforms_alike_alone_and_in_a_batch():
+    builder = UnitFeatures().fit(SPEECH)
     alone = builder.transform([SPEECH[4]]).toarray()
     in_corpus = builder.transform(SPEECH).toarray()[4]
-    assert np.allclose(alone[0], in_corpus)
+    assert np.array_equal(alone[0], in_corpus)
 
 
 def test_transform_before_fit_raises():

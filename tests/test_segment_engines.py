@@ -46,12 +46,12 @@ def test_engine_can_be_forced_and_a_wrong_name_is_refused(monkeypatch):
 def test_meta_records_the_engine_and_an_unknown_engine_is_refused(mini_model, tmp_path):
     import shutil
 
-    from govspeech.trainer import ModelError, load_model
+    from govspeech.predictor import ModelError, load_model
 
     model_dir = tmp_path / "model"
     shutil.copytree(mini_model, model_dir)
-    meta = json.loads((model_dir / "meta.json").read_text())
-    assert meta["segmenter"] == SEGMENTER and meta["segmenter_engine"] in ENGINES
-    (model_dir / "meta.json").write_text(json.dumps({**meta, "segmenter_engine": "pkuseg"}))
+    meta = json.loads((model_dir / "model.json").read_text())
+    assert meta["segmenter"]["name"] == SEGMENTER and meta["segmenter"]["engine"] in ENGINES
+    (model_dir / "model.json").write_text(json.dumps({**meta, "segmenter": {**meta["segmenter"], "engine": "pkuseg"}}))
     with pytest.raises(ModelError, match="segmenter engine 'pkuseg'"):
         load_model(model_dir)

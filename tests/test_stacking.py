@@ -1,14 +1,15 @@
-"""The second stage, the sequence features it reads, cue features and synthetic training units."""
+"""The second stage, the sequence features it reads, and synthetic and paraphrased training units."""
 
 import json
 
 import numpy as np
 import pytest
 
-from govspeech.features import ROLES, UnitFeatures
-from govspeech.features._cues import cue_feature_names, cue_matrix
-from govspeech.features._sequence import sequence_feature_names, sequence_features
-from govspeech.trainer import CorpusError, by_split, label_matrix, load_corpus, load_model, save_model, unit_dicts
+from govspeech.features import ROLES, sequence_feature_names, sequence_features
+from govspeech.features._ngrams import char_keys
+from govspeech.predictor import load_model
+from govspeech.trainer import CorpusError, UnitFeatures, by_split, export_model, label_matrix, load_corpus, save_model
+from govspeech.trainer import unit_dicts
 from govspeech.trainer._corpus import load_paraphrases, load_synthetic
 from govspeech.trainer._cv import TrainingExtras, document_groups, fit_model, out_of_fold_proba
 from govspeech.trainer._model import RoleModel
@@ -38,19 +39,30 @@ def test_sequence_features_see_neighbours_within_the_speech_only():
     assert out[0, col["heading:present"]] == 0.0              # a heading is not its own context
 
 
-def test_cue_matrix_counts_each_roles_cues_and_flags_patterns():
-    rows = cue_matrix(["力争年底前完成投资5亿元。", "同志们:"])
-    names = cue_feature_names()
-    goal = names.index("cues:goal")
-    assert rows[0, goal] > 0 and rows[1].sum() == 0
-    deadline = next(i for i, n in enumerate(names) if n.startswith("pattern:goal") and "年底" in n)
-    assert rows[0, deadline] == 1.0
+def _has_chars(features, text: str) -> bool:
+    """Whether the fitted builder's character vocabulary holds the n-gram ``text``."""
+    key = char_keys([text], (len(text), len(text)))[1]
+    return bool(np.isin(key, features.blocks_.char_vocabulary).all())
+
+
+def test_sequence_features_of_a_long_speech_are_each_units_leave_one_out_means():
+    rng = np.random.default_rng(0)
+    proba = rng.random((50, 4))
+    texts = ["一、总结"] + ["今年工作取得了成绩。"] * 24 + ["二、任务"] + ["要加快园区建设。"] * 24
+    out = sequence_features(proba, texts, [(0, 50)], window=2)
+    col = {n: i for i, n in enumerate(sequence_feature_names(ROLES, window=2))}
+    speech = [col[f"speech:{r}"] for r in ROLES]
+    section = [col[f"section:{r}"] for r in ROLES]
+    for i in (0, 7, 49):
+        assert np.allclose(out[i, speech], np.delete(proba, i, axis=0).mean(axis=0))
+    assert np.allclose(out[30, section], np.delete(proba[25:50], 5, axis=0).mean(axis=0))
+    assert out[0, col["-2:none"]] == 1.0 and out[2, col["-2:goal"]] == proba[0, 0]
 
 
 def test_digits_as_zero_makes_figures_share_character_ngrams():
     features = UnitFeatures(word_ngram_range=(1, 1), char_ngram_range=(2, 2), digits_as_zero=True)
     features.fit(["投资10亿元。", "投资7亿元。"])
-    assert "0亿" in features.char_vectorizer_.vocabulary_ and "7亿" not in features.char_vectorizer_.vocabulary_
+    assert _has_chars(features, "0亿") and not _has_chars(features, "7亿")
 
 
 def test_stacked_model_round_trips_and_predicts_deterministically(corpus, tmp_path):
@@ -62,9 +74,11 @@ def test_stacked_model_round_trips_and_predicts_deterministically(corpus, tmp_pa
     proba = model.predict_proba(unit_dicts(test))
     assert proba.shape == (len(test), len(ROLES)) and ((proba >= 0) & (proba <= 1)).all()
     np.testing.assert_array_equal(proba, fit().predict_proba(unit_dicts(test)))
-    save_model(model, tmp_path / "m", {"config": {}, "scores": {}})
-    np.testing.assert_array_equal(load_model(tmp_path / "m")[0].predict(unit_dicts(test)),
-                                  model.predict(unit_dicts(test)))
+    rates = dict(zip(ROLES, (0.1, 0.4, 0.1, 0.2)))
+    save_model(export_model(model, {"scores": {}, "training": {"train_role_rates": rates}}), tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert np.abs(loaded.predict_proba(unit_dicts(test)) - proba).max() < 1e-9
+    np.testing.assert_array_equal(loaded.predict(unit_dicts(test)), model.predict(unit_dicts(test)))
 
 
 def test_stacked_model_needs_two_speeches(corpus):
@@ -98,7 +112,7 @@ def test_synthetic_units_are_trained_on_and_never_predicted(corpus, tmp_path):
     make = lambda: RoleModel(features=SMALL_FEATURES)  # noqa: E731
     extras = TrainingExtras(synthetic=synthetic, synthetic_weight=2.0)
     model = fit_model(make, real, document_groups(real), extras=extras)
-    assert "鑫" in model.features_.char_vectorizer_.vocabulary_  # seen only in the synthetic unit
+    assert _has_chars(model.features_, "鑫")  # seen only in the synthetic unit
     proba, folds = out_of_fold_proba(make, real, 2, extras=extras)
     assert proba.shape == (len(real), len(ROLES))
 
@@ -146,8 +160,8 @@ def test_a_paraphrase_trains_only_in_folds_that_train_on_its_source(corpus, tmp_
     assert with_source and without_source == []
     make = lambda: RoleModel(features=SMALL_FEATURES)  # noqa: E731
     others = [u for u in real if u.doc_id != doc]
-    assert "鑫" not in fit_model(make, others, document_groups(others), extras=extras).features_.char_vectorizer_.vocabulary_
-    assert "鑫" in fit_model(make, real, document_groups(real), extras=extras).features_.char_vectorizer_.vocabulary_
+    assert not _has_chars(fit_model(make, others, document_groups(others), extras=extras).features_, "鑫")
+    assert _has_chars(fit_model(make, real, document_groups(real), extras=extras).features_, "鑫")
 
 
 def test_a_synthetic_line_must_be_one_unit(tmp_path):
@@ -196,30 +210,3 @@ def test_paraphrase_card_matches_the_files(root, tmp_path):
     for role, v in figures["per_role"].items():
         assert re.search(rf"\|\s*{role}\s*\|\s*{v['kappa']:.3f}\s*\|\s*{v['f1']:.3f}\s*\|", card), role
     assert f"({figures['n_units']} units" in card and f"Macro-F1 {figures['macro_f1']:.3f}" in card
-
-
-def test_a_crf_second_stage_learns_runs_and_round_trips(corpus, tmp_path):
-    from govspeech.trainer._stacked import StackedRoleModel
-
-    real = by_split(corpus, "train", "dev")
-    X, Y = unit_dicts(real), label_matrix(real)
-    model = StackedRoleModel(first_stage={"features": SMALL_FEATURES}, second_stage="crf", inner_folds=2,
-                             crf_iterations=50).fit(X, Y)
-    proba = model.predict_proba(X)
-    assert proba.shape == Y.shape and ((proba >= 0) & (proba <= 1)).all()
-    assert proba[Y == 1].mean() > proba[Y == 0].mean()
-    save_model(model, tmp_path / "m", {"scores": {}})
-    np.testing.assert_array_equal(load_model(tmp_path / "m")[0].predict_proba(X), proba)
-
-
-def test_a_crf_second_stage_refuses_what_it_cannot_do(corpus):
-    from govspeech.trainer._stacked import StackedRoleModel
-
-    real = by_split(corpus, "train", "dev")
-    X, Y = unit_dicts(real), label_matrix(real)
-    with pytest.raises(ValueError, match="set with_text = false"):
-        StackedRoleModel(first_stage={"features": SMALL_FEATURES}, second_stage="crf", with_text=True,
-                         inner_folds=2).fit(X, Y)
-    with pytest.raises(ValueError, match="sample weights of 0 or 1 only"):
-        StackedRoleModel(first_stage={"features": SMALL_FEATURES}, second_stage="crf", inner_folds=2).fit(
-            X, Y, sample_weight=np.full(len(Y), 0.5))

@@ -16,8 +16,10 @@ _EXPORTS = {
     "govspeech.trainer._cv": ["TrainingExtras"],
     "govspeech.trainer._evaluate": ["baseline_scores", "evaluate"],
     "govspeech.trainer._metrics": ["format_scores", "role_scores"],
-    "govspeech.trainer._model": ["CLASSIFIERS", "RoleModel"],
-    "govspeech.trainer._persist": ["FORMAT_VERSION", "ModelError", "load_model", "read_meta", "save_model"],
+    "govspeech.trainer._features": ["UnitFeatures"],
+    "govspeech.trainer._model": ["RoleModel"],
+    "govspeech.trainer._persist": ["EXPORT_TOLERANCE", "check_export", "export_model", "save_model"],
+    "govspeech.predictor": ["ModelError"],
     "govspeech.trainer._stacked": ["StackedRoleModel"],
     "govspeech.trainer._train": ["TrainResult", "build_model", "cross_validate", "train", "training_extras"],
 }

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from govspeech.features import ROLES
+from govspeech.predictor import decide_roles
 from govspeech.trainer._corpus import CorpusError, CorpusUnit, label_matrix, training_weights, unit_dicts
 from govspeech.trainer._metrics import role_scores
 from govspeech.trainer._units_table import duplicate_groups
@@ -133,7 +134,7 @@ def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, gri
         held = (folds == k) & scored
         others = (folds != k) & scored
         thresholds = best_thresholds(Y[others], proba[others], grid)
-        decided[held] = proba[held] >= thresholds
+        decided[held] = decide_roles(proba[held], thresholds)
         per_fold.append(role_scores(Y[held], decided[held]))
     pooled = role_scores(Y[scored], decided[scored])
 

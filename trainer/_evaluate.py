@@ -14,7 +14,8 @@ __all__ = ["evaluate", "baseline_scores"]
 
 
 def evaluate(model, data: str | Path | list[CorpusUnit]) -> dict:
-    """Scores of ``model`` on every unit of a corpus file (or loaded units), whatever its split.
+    """Scores of ``model`` (an ``ArrayModel``, what labelling uses) on every unit of a corpus file (or loaded
+    units), whatever its split.
 
     Units sharing a ``doc_id`` are one speech, ordered by ``sent_id``, so
     context features see the neighbours they would see when labelling.

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from govspeech.features import ROLES, is_enumerated, is_heading, speech_spans
+from govspeech.predictor import decide_roles
 from govspeech.trainer._config import ConfigError, read_config
 from govspeech.trainer._corpus import by_split, label_matrix, training_weights
 from govspeech.trainer._cv import TrainingExtras, grouped_cv, out_of_fold_proba
@@ -126,7 +127,7 @@ def error_analysis(config_path: str | Path, *, examples: int = 8, corpus_path: s
     scored = training_weights(units) > 0
     Y = label_matrix(units)
     thresholds = best_thresholds(Y[scored], proba[scored], threshold_grid(config))
-    pred = (proba >= thresholds).astype(int)
+    pred = decide_roles(proba, thresholds)
     places = np.zeros(len(units))
     for start, end in speech_spans([u.doc_id for u in units]):
         places[start:end] = np.arange(end - start) / max(end - start - 1, 1)

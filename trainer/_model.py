@@ -1,20 +1,17 @@
-"""RoleModel: the feature builder plus one binary classifier per role."""
+"""RoleModel: the feature builder plus one binary logistic regression per role."""
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import ComplementNB
-from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from govspeech.features import ROLES, UnitFeatures
+from govspeech.features import ROLES
+from govspeech.predictor import decide_roles
+from govspeech.trainer._features import UnitFeatures
 
-__all__ = ["CLASSIFIERS", "RoleModel", "role_logreg"]
-
-CLASSIFIERS = ("logreg", "linear_svm", "complement_nb")
+__all__ = ["RoleModel", "role_logreg"]
 
 
 def role_logreg(*, C: float, class_weight, max_iter: int, random_state: int) -> LogisticRegression:
@@ -26,31 +23,17 @@ def role_logreg(*, C: float, class_weight, max_iter: int, random_state: int) -> 
 class RoleModel(BaseEstimator):
     """Predict the set of roles of each unit.
 
-    One binary classifier per role over shared features; a unit gets a role
-    when that role's probability reaches its threshold (``thresholds_``,
+    One binary logistic regression per role over shared features; a unit gets
+    a role when that role's probability reaches its threshold (``thresholds_``,
     0.5 until tuned, see ``trainer.tune_thresholds``).
     """
 
-    def __init__(self, *, features=None, classifier="logreg", C=1.0, class_weight="balanced",
-                 max_iter=2000, random_state=0):
+    def __init__(self, *, features=None, C=1.0, class_weight="balanced", max_iter=2000, random_state=0):
         self.features = features
-        self.classifier = classifier
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.random_state = random_state
-
-    def _base_classifier(self):
-        if self.classifier == "logreg":
-            return role_logreg(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-                               random_state=self.random_state)
-        if self.classifier == "linear_svm":
-            svm = LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-                            random_state=self.random_state)
-            return CalibratedClassifierCV(svm, cv=3)
-        if self.classifier == "complement_nb":
-            return ComplementNB(alpha=1.0 / self.C)
-        raise ValueError(f"classifier must be one of {', '.join(CLASSIFIERS)}, got {self.classifier!r}")
 
     def fit(self, X, Y, *, sample_weight=None, groups=None):
         """Fit on units ``X`` (whole speeches, in order) and a (n_units, 4) 0/1 matrix ``Y``.
@@ -83,8 +66,9 @@ class RoleModel(BaseEstimator):
         return matrix
 
     def fit_classifiers(self, matrix, Y: np.ndarray, sample_weight=None) -> list:
-        """One fitted binary classifier per role on a feature matrix (no feature fitting)."""
-        base = self._base_classifier()
+        """One fitted binary logistic regression per role on a feature matrix (no feature fitting)."""
+        base = role_logreg(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                           random_state=self.random_state)
         estimators = []
         for j, role in enumerate(ROLES):
             if len(np.unique(Y[:, j])) < 2:
@@ -104,4 +88,4 @@ class RoleModel(BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """(n_units, 4) 0/1 matrix of roles, by the per-role thresholds."""
-        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
+        return decide_roles(self.predict_proba(X), self.thresholds_)

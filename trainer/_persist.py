@@ -1,33 +1,30 @@
-"""Saving and loading a model directory: ``model.joblib`` and ``meta.json``.
+"""Exporting a fitted model as plain arrays (``predictor._format``), checked against the fitted estimators.
 
-The meta carries a format number, the versions the model was made with and
-the artifact's sha256; loading refuses an artifact whose hash does not match
-before unpickling anything.
+The folder a model is saved to is the only form a model takes outside
+training: nothing is pickled. Before it is written, the exported arrays are
+loaded back through the numpy predictor and must give the estimators' own
+probabilities on the units given (``check_export``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import platform
+import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from govspeech.features import ROLES, SEGMENTER
-from govspeech.features._segment import ENGINES, engine
-from govspeech.trainer._atomic import atomic_write_bytes, atomic_write_text
+import numpy as np
 
-__all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "load_model", "read_meta",
-           "unpickle_artifact", "versions"]
+from govspeech.features import ROLES, SEGMENTER, engine, sequence_feature_names
+from govspeech.predictor import ARRAYS, META, ArrayModel, ModelError, encode_model, load_model
+from govspeech.trainer._atomic import atomic_write_bytes
+from govspeech.trainer._model import RoleModel
+from govspeech.trainer._stacked import StackedRoleModel
 
-FORMAT_VERSION = 1
-ARTIFACT = "model.joblib"
-META = "meta.json"
+__all__ = ["EXPORT_TOLERANCE", "check_export", "export_model", "save_model", "versions"]
 
-
-class ModelError(ValueError):
-    """A model directory that cannot be trusted or used; the message says what to do."""
+# Largest |difference| of a probability allowed between the exported arrays and the fitted estimators.
+EXPORT_TOLERANCE = 1e-9
 
 
 def _installed(package: str) -> str:
@@ -38,89 +35,68 @@ def _installed(package: str) -> str:
 
 
 def versions() -> dict[str, str]:
-    """Versions that decide what a model computes; read from package metadata, importing nothing."""
+    """Versions the model was made with; read from package metadata, importing nothing."""
     from govspeech import __version__
 
     return {"govspeech": __version__, "python": platform.python_version(),
-            **{package: _installed(package) for package in ("scikit-learn", "jieba", "numpy", "rjieba")}}
+            **{package: _installed(package) for package in ("numpy", "rjieba", "jieba", "scikit-learn")}}
 
 
-def save_model(model, out_dir: str | Path, meta: dict) -> dict:
-    """Write the artifact, then the meta that vouches for it; returns the full meta."""
+def _coef(estimators) -> tuple[np.ndarray, np.ndarray]:
+    return (np.vstack([est.coef_[0] for est in estimators]).astype(np.float64),
+            np.array([est.intercept_[0] for est in estimators], dtype=np.float64))
+
+
+def export_model(model: RoleModel | StackedRoleModel, meta: dict) -> dict[str, bytes]:
+    """File name -> bytes of the model folder of a fitted model with its ``thresholds_``; ``meta`` adds
+    ``scores`` and ``training``."""
+    stacked = isinstance(model, StackedRoleModel)
+    first = model.first_ if stacked else model
+    blocks = first.features_.blocks_
+    coef1, intercept1 = _coef(first.estimators_)
+    arrays = {"words": blocks.words, "word_vocabulary": blocks.word_vocabulary, "word_idf": blocks.word_idf,
+              "char_vocabulary": blocks.char_vocabulary, "char_idf": blocks.char_idf,
+              "stage1_coef": coef1, "stage1_intercept": intercept1}
+    stacking, names = None, []
+    if stacked:
+        stacking = {"window": int(model.window), "with_text": bool(model.with_text)}
+        names = sequence_feature_names(ROLES, window=model.window)
+        arrays["stage2_coef"], arrays["stage2_intercept"] = _coef(model.estimators_)
+    full = {**meta, "roles": list(ROLES),
+            "thresholds": {r: float(t) for r, t in zip(ROLES, model.thresholds_)},
+            "features": {"word_ngram_range": list(blocks.word_ngram_range),
+                         "char_ngram_range": list(blocks.char_ngram_range), "sublinear_tf": blocks.sublinear_tf,
+                         "digits_as_zero": blocks.digits_as_zero, "drop_stopwords": blocks.drop_stopwords},
+            "segmenter": {"name": SEGMENTER, "engine": engine(), "engine_version": _installed(engine())},
+            "stacking": stacking, "sequence_features": names, "versions": versions()}
+    return encode_model(full, arrays)
+
+
+def load_exported(files: dict[str, bytes]) -> ArrayModel:
+    """The model the exported files hold, read back through every check of loading."""
+    with tempfile.TemporaryDirectory(prefix="govspeech-export-") as folder:
+        for name, data in files.items():
+            Path(folder, name).write_bytes(data)
+        return load_model(folder)
+
+
+def check_export(exported: ArrayModel, model, units: list[dict]) -> float:
+    """Largest probability difference between ``exported`` and the fitted ``model`` on ``units``; raises
+    ``ModelError`` above ``EXPORT_TOLERANCE``."""
+    got, expected = exported.predict_proba(units), model.predict_proba(units)
+    worst = float(np.abs(got - expected).max(initial=0.0))
+    if got.shape != expected.shape or not worst <= EXPORT_TOLERANCE:
+        raise ModelError(f"the exported arrays give probabilities up to {worst:.3g} away from the fitted model on "
+                         f"{len(units)} units (allowed {EXPORT_TOLERANCE:g}); the numpy predictor and the trainer "
+                         "disagree — report this with the config")
+    return worst
+
+
+def save_model(files: dict[str, bytes], out_dir: str | Path) -> None:
+    """Write the folder: the arrays first, then the ``model.json`` that vouches for them (a crash between the
+    two leaves a hash mismatch, which loading refuses)."""
     out_dir = Path(out_dir)
-    import joblib  # deferred: only saving and unpickling need it
-
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer, compress=3)
-    data = buffer.getvalue()
-    full = {"format_version": FORMAT_VERSION, "artifact": ARTIFACT,
-            "sha256": hashlib.sha256(data).hexdigest(), "versions": versions(),
-            "segmenter": SEGMENTER, "segmenter_engine": engine(), "roles": list(ROLES), **meta}
-    # Artifact first: a crash between the two writes leaves a hash mismatch, which load refuses.
-    atomic_write_bytes(out_dir / ARTIFACT, data)
-    atomic_write_text(out_dir / META, json.dumps(full, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-    return full
-
-
-def read_meta(model_dir: str | Path) -> dict:
-    model_dir = Path(model_dir)
-    meta_path = model_dir / META
-    if not model_dir.is_dir():
-        raise ModelError(f"{model_dir}: no such model directory; train one with `govspeech train` or omit --model")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelError(f"{meta_path}: missing; a model directory holds {ARTIFACT} and {META} — "
-                         "retrain with `govspeech train` or omit --model") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ModelError(f"{meta_path}: not valid JSON (truncated or edited?); retrain with `govspeech train`") from None
-    if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
-        got = meta.get("format_version") if isinstance(meta, dict) else None
-        raise ModelError(f"{meta_path}: model format {got!r}, this govspeech reads format {FORMAT_VERSION}; "
-                         "retrain with `govspeech train`")
-    return meta
-
-
-def checked_artifact(model_dir: str | Path) -> tuple[bytes, dict]:
-    """(artifact bytes, meta) of a model directory, after checking hash, format, segmenter and versions."""
-    model_dir = Path(model_dir)
-    meta = read_meta(model_dir)
-    artifact = model_dir / meta.get("artifact", ARTIFACT)
-    try:
-        data = artifact.read_bytes()
-    except FileNotFoundError:
-        raise ModelError(f"{artifact}: missing; retrain with `govspeech train`") from None
-    if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-        raise ModelError(f"{artifact}: sha256 does not match {META} (truncated or tampered); "
-                         "not loading it — retrain with `govspeech train` or restore the file")
-    if meta.get("segmenter") != SEGMENTER:
-        raise ModelError(f"{model_dir}: trained with segmenter {meta.get('segmenter')!r}, this install uses "
-                         f"{SEGMENTER!r}; retrain with `govspeech train`")
-    trained_with = meta.get("segmenter_engine", SEGMENTER)  # older metas name no engine: jieba's own
-    if trained_with not in ENGINES:
-        raise ModelError(f"{model_dir}: trained with segmenter engine {trained_with!r}, which is not known to give "
-                         f"{SEGMENTER!r} tokens (known: {', '.join(ENGINES)}); retrain with `govspeech train`")
-    try:
-        engine()
-    except ValueError as err:
-        raise ModelError(str(err)) from None
-    saved, current = meta.get("versions", {}), versions()
-    for package in ("scikit-learn", "jieba"):
-        if saved.get(package, "").split(".")[:2] != current[package].split(".")[:2]:
-            raise ModelError(f"{model_dir}: saved with {package} {saved.get(package)}, this install has "
-                             f"{current[package]}; install {package}=={saved.get(package)} or retrain with "
-                             "`govspeech train`")
-    return data, meta
-
-
-def load_model(model_dir: str | Path):
-    """(model, meta) from a model directory, after checking hash, format, segmenter and versions."""
-    data, meta = checked_artifact(model_dir)
-    return unpickle_artifact(data), meta
-
-
-def unpickle_artifact(data: bytes):
-    """The model in the bytes ``checked_artifact`` returned (and only those: they were checked)."""
-    import joblib  # deferred: scikit-learn comes with the unpickled model
-
-    return joblib.load(io.BytesIO(data))
+    atomic_write_bytes(out_dir / ARRAYS, files[ARRAYS])
+    atomic_write_bytes(out_dir / META, files[META])
+    for stale in ("model.joblib", "meta.json"):  # a format-1 model's files: never read again
+        (out_dir / stale).unlink(missing_ok=True)

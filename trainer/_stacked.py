@@ -13,18 +13,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
-from govspeech.features import ROLES, as_units, speech_spans
-from govspeech.features._sequence import sequence_features
-from govspeech.trainer._chain import ChainRoleCRF
+from govspeech.features import ROLES, as_units, sequence_features, speech_spans
+from govspeech.predictor import decide_roles
 from govspeech.trainer._model import RoleModel, role_logreg
 
-__all__ = ["SECOND_STAGES", "StackedRoleModel"]
-
-SECOND_STAGES = ("logreg", "boosting", "crf")
+__all__ = ["StackedRoleModel"]
 
 
 class StackedRoleModel(BaseEstimator):
@@ -35,40 +31,16 @@ class StackedRoleModel(BaseEstimator):
     TF-IDF features to the second stage's input.
     """
 
-    def __init__(self, *, first_stage=None, window=2, second_stage="logreg", C=1.0, with_text=False,
-                 inner_folds=5, boosting_iterations=200, boosting_learning_rate=0.05, boosting_leaves=15,
-                 crf_c1=0.0, crf_c2=1.0, crf_iterations=200, class_weight="balanced", max_iter=2000,
-                 random_state=0):
+    def __init__(self, *, first_stage=None, window=2, C=1.0, with_text=False, inner_folds=5,
+                 class_weight="balanced", max_iter=2000, random_state=0):
         self.first_stage = first_stage
         self.window = window
-        self.second_stage = second_stage
         self.C = C
         self.with_text = with_text
         self.inner_folds = inner_folds
-        self.boosting_iterations = boosting_iterations
-        self.boosting_learning_rate = boosting_learning_rate
-        self.boosting_leaves = boosting_leaves
-        self.crf_c1 = crf_c1
-        self.crf_c2 = crf_c2
-        self.crf_iterations = crf_iterations
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.random_state = random_state
-
-    def _second_classifier(self):
-        if self.second_stage == "logreg":
-            return role_logreg(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-                               random_state=self.random_state)
-        if self.second_stage == "boosting":
-            return HistGradientBoostingClassifier(
-                max_iter=self.boosting_iterations, learning_rate=self.boosting_learning_rate,
-                max_leaf_nodes=self.boosting_leaves, class_weight=self.class_weight, early_stopping=False,
-                random_state=self.random_state)
-        if self.second_stage == "crf":
-            if self.with_text:
-                raise ValueError("the crf second stage reads the sequence features only; set with_text = false")
-            return ChainRoleCRF(c1=self.crf_c1, c2=self.crf_c2, max_iterations=self.crf_iterations)
-        raise ValueError(f"second_stage must be one of {', '.join(SECOND_STAGES)}, got {self.second_stage!r}")
 
     def _out_of_fold(self, matrix, Y, weights, groups) -> np.ndarray:
         """First-stage probabilities of every unit from classifiers that never saw its speech group."""
@@ -106,13 +78,10 @@ class StackedRoleModel(BaseEstimator):
         matrix = self.first_.fit_matrix(units, Y, sample_weight=sample_weight)
         spans = speech_spans([u["doc_id"] for u in units])
         inputs = self._inputs(units, spans, matrix, self._out_of_fold(matrix, Y, weights, groups))
-        if self.second_stage == "crf":  # a chain needs whole speeches; it skips weight-0 units itself
-            self.estimators_ = [self._second_classifier().fit(inputs, Y[:, j], spans, sample_weight=weights)
-                                for j in range(len(ROLES))]
-        else:
-            base = self._second_classifier()
-            self.estimators_ = [clone(base).fit(inputs[keep], Y[keep, j], sample_weight=weights[keep])
-                                for j in range(len(ROLES))]
+        base = role_logreg(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                           random_state=self.random_state)
+        self.estimators_ = [clone(base).fit(inputs[keep], Y[keep, j], sample_weight=weights[keep])
+                            for j in range(len(ROLES))]
         self.thresholds_ = np.full(len(ROLES), 0.5)
         self.roles_ = ROLES
         return self
@@ -124,11 +93,8 @@ class StackedRoleModel(BaseEstimator):
         matrix = self.first_.features_.transform(units)
         proba = RoleModel.classifier_proba(self.first_.estimators_, matrix)
         spans = speech_spans([u["doc_id"] for u in units])
-        inputs = self._inputs(units, spans, matrix, proba)
-        if self.second_stage == "crf":
-            return np.column_stack([est.predict_proba(inputs, spans) for est in self.estimators_])
-        return RoleModel.classifier_proba(self.estimators_, inputs)
+        return RoleModel.classifier_proba(self.estimators_, self._inputs(units, spans, matrix, proba))
 
     def predict(self, X) -> np.ndarray:
         """(n_units, 4) 0/1 matrix of roles, by the per-role thresholds."""
-        return (self.predict_proba(X) >= self.thresholds_).astype(np.int8)
+        return decide_roles(self.predict_proba(X), self.thresholds_)

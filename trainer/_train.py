@@ -15,14 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
+from govspeech.predictor import ArrayModel
 from govspeech.trainer._config import ConfigError, read_config
 from govspeech.trainer._cv import TrainingExtras, cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
 from govspeech.trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic,
                              training_weights, unit_dicts)
+from govspeech.trainer._evaluate import evaluate
+from govspeech.trainer._features import UnitFeatures
 from govspeech.trainer._metrics import role_scores
 from govspeech.trainer._model import RoleModel
+from govspeech.trainer._persist import check_export, export_model, load_exported, save_model
 from govspeech.trainer._stacked import StackedRoleModel
-from govspeech.trainer._persist import save_model
 from govspeech.trainer._thresholds import best_thresholds
 
 __all__ = ["TrainResult", "apply_overrides", "build_model", "cross_validate", "threshold_grid", "train", "training_extras"]
@@ -30,7 +33,10 @@ __all__ = ["TrainResult", "apply_overrides", "build_model", "cross_validate", "t
 
 @dataclass
 class TrainResult:
-    model: RoleModel
+    """``model``: the exported arrays as loaded for labelling; ``estimator``: the fitted scikit-learn model."""
+
+    model: ArrayModel
+    estimator: RoleModel | StackedRoleModel
     meta: dict
     out_dir: Path | None
 
@@ -50,11 +56,22 @@ def apply_overrides(config: dict, overrides: dict[str, object] | None) -> dict:
 def build_model(config: dict) -> RoleModel | StackedRoleModel:
     """The estimator the config describes: a RoleModel, under a second stage when [stacking] is on."""
     features = {k: tuple(v) if isinstance(v, list) else v for k, v in config["features"].items()}
+    _known("features", features, UnitFeatures)
+    _known("model", config["model"], RoleModel)
     first = {"features": features, "random_state": config["seed"], **config["model"]}
     stacking = dict(config.get("stacking", {}))
     if not stacking.pop("enabled", False):
         return RoleModel(**first)
+    _known("stacking", stacking, StackedRoleModel)
     return StackedRoleModel(first_stage=first, random_state=config["seed"], **stacking)
+
+
+def _known(section: str, settings: dict, estimator) -> None:
+    unknown = sorted(set(settings) - set(estimator._get_param_names()))
+    if unknown:
+        raise ConfigError(f"[{section}] {', '.join(unknown)}: not a setting of this govspeech (the context blocks, "
+                          "other classifiers and the boosting/crf second stages were removed, docs/model.md); "
+                          "delete them from the config")
 
 
 def threshold_grid(config: dict) -> np.ndarray:
@@ -120,21 +137,26 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
         scores["dev"] = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
     else:
         raise ConfigError(f"{config_path}: thresholds.source must be 'grouped_cv' or 'dev', got {source!r}")
-    model = fit_model(make_model, both, document_groups(both), extras=extras)
-    model.thresholds_ = thresholds
-    scores["test"] = role_scores(label_matrix(test_units), model.predict(unit_dicts(test_units)))
-    meta = {
+    estimator = fit_model(make_model, both, document_groups(both), extras=extras)
+    estimator.thresholds_ = thresholds
+    training = {
         "config": config,
         "corpus_sha256": _sha256(corpus_path),
         "synthetic_sha256": {str(p): _sha256(Path(p)) for section in ("synthetic", "paraphrases")
                              for p in config.get(section, {}).get("files", [])},
-        "thresholds": dict(zip(model.roles_, map(float, thresholds))),
-        "scores": scores,
-        "train_role_rates": dict(zip(model.roles_, map(float, label_matrix(both).mean(axis=0)))),
+        "train_role_rates": dict(zip(estimator.roles_, map(float, label_matrix(both).mean(axis=0)))),
         "n_train_units": int(training_weights(both).sum()),
         "n_synthetic_units": len(extras.synthetic),
         "n_paraphrase_units": len(extras.paraphrases),
     }
+    # The arrays are exported, checked against the estimators, and score the test split as labelling would;
+    # then exported again with that score in their meta.
+    model = load_exported(export_model(estimator, {"scores": {}, "training": training}))
+    check_export(model, estimator, unit_dicts([*both, *extras.for_training(both)[0], *test_units]))
+    scores["test"] = evaluate(model, test_units)
+    files = export_model(estimator, {"scores": scores, "training": training})
+    model = load_exported(files)
     if output_dir is not None:
-        meta = save_model(model, output_dir, meta)
-    return TrainResult(model=model, meta=meta, out_dir=Path(output_dir) if output_dir else None)
+        save_model(files, output_dir)
+    return TrainResult(model=model, estimator=estimator, meta=model.meta,
+                       out_dir=Path(output_dir) if output_dir else None)
