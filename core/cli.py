@@ -1,10 +1,7 @@
 """The `govspeech` command: thin verbs over the package's plain functions.
 
-Exit codes (README "Exit codes"): 0 all done; 1 inputs failed for several
-reasons (the rest were labelled); 2 usage error; 3 a model, config or corpus
-that cannot be used; 4 the output cannot be written; 10-16 every failed
-input failed for one reason (missing, directory, empty, not text, too large,
-unreadable, bad JSONL record); 130 interrupted.
+Exit codes (README "Exit codes") come from ``govspeech.errors.EXIT_CODES``:
+every GovspeechError reaches ``main()`` and leaves with its kind's code.
 """
 
 from __future__ import annotations
@@ -15,10 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
-# When every failed input failed for the same reason (predictor._inputs kinds).
-EXIT_INPUT = {"missing": 10, "directory": 11, "empty": 12, "not text": 13, "too large": 14, "unreadable": 15,
-              "bad record": 16}
+from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 
 
 def _write_json(path: str, payload: dict) -> None:
@@ -35,7 +29,7 @@ def cmd_corpus(args) -> int:
     for split in ("train", "dev", "test"):
         print(f"{split:<6}", json.dumps(counts.get(split, {}), ensure_ascii=False, sort_keys=True))
     print(f"wrote {args.out}")
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_agreement(args) -> int:
@@ -56,7 +50,7 @@ def cmd_agreement(args) -> int:
           f"exact-set agreement {result['exact_set_agreement']:.3f}")
     if args.json:
         _write_json(args.json, result)
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_train(args) -> int:
@@ -69,7 +63,7 @@ def cmd_train(args) -> int:
     print("thresholds:", json.dumps(result.meta["thresholds"]))
     if args.out:
         print(f"saved {args.out}")
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def _override(item: str) -> tuple[str, object]:
@@ -94,7 +88,7 @@ def cmd_debris(args) -> int:
     for label, units in (("missed", result["missed"]), ("wrongly flagged", result["wrongly_flagged"])):
         for doc_id, sent_id, text in units:
             print(f"{label}: {doc_id}:{sent_id}  {text}")
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_cv(args) -> int:
@@ -108,7 +102,7 @@ def cmd_cv(args) -> int:
           f"{result['fold_mean_macro_f1']:.3f})")
     if args.json:
         _write_json(args.json, result)
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_evaluate(args) -> int:
@@ -122,7 +116,7 @@ def cmd_evaluate(args) -> int:
     print(format_scores({"model": scores, **baseline_scores(units, rates)}))
     if args.json:
         _write_json(args.json, scores)
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_label(args) -> int:
@@ -131,16 +125,14 @@ def cmd_label(args) -> int:
     from govspeech.predictor._pipeline import label_inputs
 
     if args.resume and not args.out:
-        print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     labeller = predictor.load(args.model)
     max_mb = limits()["input"]["max_file_mb"] if args.max_file_mb is None else args.max_file_mb
     try:
         sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
     except OSError as err:
-        print(f"govspeech: cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-              "writable", file=sys.stderr)
-        return EXIT_OUTPUT
+        raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
+                          "writable") from None
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=int(max_mb * 2**20) or None,
@@ -148,12 +140,12 @@ def cmd_label(args) -> int:
     if summary.interrupted:
         resume = "; run again with --resume to go on" if args.out else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
         print(f"govspeech: {summary}", file=sys.stderr)
     if not summary.failed:
-        return EXIT_OK
-    return EXIT_INPUT[summary.failed[0]] if len(set(summary.failed)) == 1 else EXIT_INPUT_FAILED
+        return exit_code("ok")
+    return exit_code(summary.failed[0] if len(set(summary.failed)) == 1 else "inputs failed")
 
 
 def _jobs(value: str) -> int:
@@ -243,20 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from govspeech.predictor import InputError
-    from govspeech.trainer import ConfigError, CorpusError, ModelError
-
     try:
         return args.run(args)
-    except (ConfigError, CorpusError, ModelError) as err:
+    except GovspeechError as err:
         print(f"govspeech: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    except InputError as err:
-        print(f"govspeech: {err}", file=sys.stderr)
-        return EXIT_INPUT_FAILED
+        return exit_code(err)
     except KeyboardInterrupt:
         print("govspeech: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_code("interrupted")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govspeech.errors import DIRECTORY, EMPTY, MISSING, NOT_TEXT, TOO_LARGE, UNREADABLE, InputError
 from govspeech.features import (BadBytes, NotTextError, decode_blocks, detect_encoding, iter_speeches, limits, split_speeches,
                       split_units)
 
@@ -21,19 +22,6 @@ __all__ = ["STDIN", "FileInfo", "InputError", "SpeechText", "bad_bytes_note", "d
            "read_speech_file", "read_speeches", "speeches_of", "text_speeches"]
 
 STDIN = "-"
-# What went wrong with an input, for the CLI's exit code; see README "Exit codes".
-# BAD_RECORD: a JSONL line that is not an object with a string "text".
-MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD = (
-    "missing", "directory", "empty", "not text", "too large", "unreadable", "bad record")
-
-
-class InputError(ValueError):
-    """An input that cannot be labelled; the message names the file and what to do."""
-
-    def __init__(self, message: str, *, kind: str = UNREADABLE):
-        super().__init__(message)
-        self.kind = kind
-
 
 @dataclass(frozen=True)
 class SpeechText:

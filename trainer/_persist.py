@@ -14,6 +14,7 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from govspeech.errors import ModelError
 from govspeech.features import ROLES, SEGMENTER
 from govspeech.features._segment import ENGINES, engine
 from govspeech.trainer._atomic import atomic_write_bytes, atomic_write_text
@@ -24,10 +25,6 @@ __all__ = ["FORMAT_VERSION", "ModelError", "checked_artifact", "save_model", "lo
 FORMAT_VERSION = 1
 ARTIFACT = "model.joblib"
 META = "meta.json"
-
-
-class ModelError(ValueError):
-    """A model directory that cannot be trusted or used; the message says what to do."""
 
 
 def _installed(package: str) -> str:
