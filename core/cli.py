@@ -22,10 +22,12 @@ def _write_json(path: str, payload: dict) -> None:
 
 
 def cmd_corpus(args) -> int:
-    from govspeech.trainer import build_corpus, read_config
+    from govspeech.config import read_corpus_config
+    from govspeech.trainer import build_corpus
 
+    config = read_corpus_config(args.config)  # checked before the raw speeches are read
     counts = build_corpus(Path(args.raw), Path(args.labels), Path(args.adjudication) if args.adjudication else None,
-                          Path(args.out), read_config(args.config))
+                          Path(args.out), config)
     for split in ("train", "dev", "test"):
         print(f"{split:<6}", json.dumps(counts.get(split, {}), ensure_ascii=False, sort_keys=True))
     print(f"wrote {args.out}")
@@ -66,16 +68,14 @@ def cmd_train(args) -> int:
     return exit_code("ok")
 
 
-def _override(item: str) -> tuple[str, object]:
-    """One ``--set KEY=JSON``; argparse turns the error into a usage message (exit 2)."""
-    key, sep, value = item.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"KEY=JSON expected, got {item!r}")
+def _override(item: str) -> tuple[str, str]:
+    """One ``--set KEY=VALUE`` (no ``=``: a usage error, exit 2); the config checks key and value (exit 3)."""
+    from govspeech.config import ConfigError, parse_override
+
     try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        raise argparse.ArgumentTypeError(
-            f"{item!r}: the value is not JSON; quote strings, e.g. {key}='\"{value}\"'") from None
+        return parse_override(item)
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def cmd_debris(args) -> int:
@@ -127,7 +127,7 @@ def cmd_label(args) -> int:
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     labeller = predictor.load(args.model)
-    max_mb = limits()["input"]["max_file_mb"] if args.max_file_mb is None else args.max_file_mb
+    max_mb = limits().input.max_file_mb if args.max_file_mb is None else args.max_file_mb
     try:
         sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
     except OSError as err:
@@ -165,8 +165,9 @@ def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     """What train and cv share: the config, the corpus, and overrides of the config."""
     p.add_argument("--config", required=True)
     p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", type=_override,
-                   help="override a config value, e.g. --set model.C=2.0")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", type=_override,
+                   help="override a config value, e.g. --set model.C=2 --set thresholds.source=dev "
+                        "--set features.char_ngram_range=[1,2] (a list or number is read as JSON)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,12 +34,11 @@ def test_shipped_model_copy_equals_the_model_on_the_whole_corpus(root):
 
 @pytest.fixture(scope="module")
 def plain_model(tmp_path_factory, fixtures):
-    """The mini model without its context blocks: the shape of the default config."""
+    """The mini model (first stage only, no context blocks)."""
     from govspeech.trainer import train
 
     out = tmp_path_factory.mktemp("plain_model")
-    off = {"features.neighbour_window": 0, "features.heading_weight": 0.0, "features.position_weight": 0.0}
-    train(fixtures / "mini.toml", out, corpus_path=fixtures / "mini_corpus.jsonl", overrides=off)
+    train(fixtures / "mini.toml", out, corpus_path=fixtures / "mini_corpus.jsonl")
     return out
 
 
@@ -51,13 +50,6 @@ def test_load_caches_the_copy_and_labels_the_same(plain_model, own_cache):
     assert isinstance(second.model, CompiledModel) and not isinstance(full.model, CompiledModel)
     text = "同志们:\n要加快园区建设,力争年内建成投产。\n但是有的部门重视程度还不是很高;\n"
     assert first.label(text) == second.label(text) == full.label(text)
-
-
-def test_a_model_with_context_blocks_is_labelled_by_itself(mini_model, own_cache):
-    model, _ = load_model(mini_model)
-    assert model.features_.position_weight and compile_model(model) is None
-    assert not isinstance(predictor.load(mini_model).model, CompiledModel)
-    assert not list(own_cache.glob("compiled/*.npz"))
 
 
 def test_a_copy_that_disagrees_is_refused(plain_model):
@@ -77,9 +69,8 @@ def test_a_copy_that_disagrees_is_refused(plain_model):
 def test_digits_folded_to_zero_are_copied_too(fixtures, tmp_path, own_cache):
     from govspeech.trainer import train
 
-    off = {"features.neighbour_window": 0, "features.heading_weight": 0.0, "features.position_weight": 0.0,
-           "features.digits_as_zero": True}
-    train(fixtures / "mini.toml", tmp_path / "model", corpus_path=fixtures / "mini_corpus.jsonl", overrides=off)
+    train(fixtures / "mini.toml", tmp_path / "model", corpus_path=fixtures / "mini_corpus.jsonl",
+          overrides={"features.digits_as_zero": True})
     fast, full = predictor.load(tmp_path / "model"), predictor.load(tmp_path / "model", compiled=False)
     assert isinstance(fast.model, CompiledModel)
     text = "同志们:\n2012年全县完成投资15.8亿元,增长23%。\n要力争明年突破20亿元。\n"

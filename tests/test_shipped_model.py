@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import govspeech.predictor as predictor
-from govspeech.trainer import load_corpus, read_config, train
+from govspeech.config import read_floor
+from govspeech.trainer import load_corpus, train
 
 
 @pytest.fixture(scope="module")
@@ -40,5 +41,5 @@ def test_retrained_model_predicts_like_the_shipped_one(retrained, root):
 
 
 def test_test_split_macro_f1_stays_above_the_floor(retrained, root):
-    floor = read_config(root / "configs/ci.toml")["floor"]["test_macro_f1"]
+    floor = read_floor(root / "configs/ci.toml").floor.test_macro_f1
     assert retrained.meta["scores"]["test"]["macro_f1"] >= floor
