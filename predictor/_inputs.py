@@ -47,22 +47,22 @@ def read_speeches(source: str | Path, *, name: str | None = None, max_bytes: int
     ``doc_id`` is ``name`` for a file of one speech, ``name#N`` for each of several.
     ``max_bytes`` refuses larger files (None: no limit).
     """
-    cfg = limits()["input"]
+    cfg = limits().input
     name = name or display_name(str(source))
     info = info if info is not None else FileInfo()
     handle = sys.stdin.buffer if str(source) == STDIN else open_input(Path(source), name, max_bytes)
     try:
-        head = handle.read(cfg["detect_sample_bytes"])
+        head = handle.read(cfg.detect_sample_bytes)
         if not head:
             raise InputError(f"{name}: empty file (0 bytes); nothing to label — check it is the speech you meant",
                              kind=EMPTY)
         try:
-            codec, skip = detect_encoding(head, max_bad_share=cfg["max_bad_byte_share"])
+            codec, skip = detect_encoding(head, max_bad_share=cfg.max_bad_byte_share)
         except NotTextError as err:
             raise InputError(f"{name}: {err}; save the speech as plain text (UTF-8) and label that file",
                              kind=NOT_TEXT) from None
         info.encoding = codec
-        blocks = itertools.chain([head], iter(lambda: handle.read(cfg["block_bytes"]), b""))
+        blocks = itertools.chain([head], iter(lambda: handle.read(cfg.block_bytes), b""))
         yield from _speeches(name, decode_blocks(blocks, codec, skip=skip, bad=info.bad))
     except OSError as err:
         raise InputError(f"{name}: cannot read ({err.strerror or err}); check the file and its permissions",
@@ -101,7 +101,7 @@ def text_speeches(name: str, text: str) -> Iterator[SpeechText]:
 
 
 def _speeches(name: str, pieces: Iterable[str]) -> Iterator[SpeechText]:
-    max_chars = limits()["speech"]["max_chars"]
+    max_chars = limits().speech.max_chars
     return _numbered(name, iter_speeches(_lines(pieces, max_chars=max_chars), max_chars=max_chars))
 
 
