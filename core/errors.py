@@ -36,7 +36,10 @@ EXIT_CODES = {
 
 
 class GovspeechError(Exception):
-    """An error with a one-line message saying what was expected, what was got and what to do."""
+    """An error with a one-line message saying what was expected, what was got and what to do.
+
+    Raised bare (no subclass says better) it counts as a usage error.
+    """
 
     kind = "usage"
 
@@ -73,6 +76,8 @@ class OutputError(GovspeechError, OSError):
 
 class InputError(GovspeechError, ValueError):
     """An input that cannot be labelled; ``kind`` is one of INPUT_KINDS, the message names the input and what to do."""
+
+    kind = UNREADABLE
 
     def __init__(self, message: str, *, kind: str = UNREADABLE):
         if kind not in INPUT_KINDS:
