@@ -141,3 +141,12 @@ def test_every_error_kind_maps_to_a_documented_code(root):
     assert all(exit_code(c.kind) in documented for c in classes)
     assert [exit_code(InputError("x", kind=k)) for k in INPUT_KINDS] == list(range(10, 17))
     assert {exit_code(k) for k in ("config", "corpus", "model")} == {3}
+
+
+def test_the_experiments_command_refuses_a_bad_variant_in_one_line(tmp_path, fixtures, capsys):
+    from govspeech.trainer.experiments import main
+
+    variants = _config_with(tmp_path, '[[variant]]\nname = "typo"\nset = { "model.Cx" = 2 }\n')
+    assert main(["ablation", "--config", str(fixtures / "mini.toml"), "--variants", str(variants)]) == 3
+    expected = f"experiments: {variants}:variant[1].set:model.Cx: unknown key; did you mean model.C?\n"
+    assert capsys.readouterr().err == expected
