@@ -148,6 +148,13 @@ def cmd_label(args) -> int:
     return exit_code(summary.failed[0] if len(set(summary.failed)) == 1 else "inputs failed")
 
 
+def cmd_structure(args) -> int:
+    from govspeech.predictor import structure_report
+
+    print(structure_report(args.file, model=args.model))
+    return exit_code("ok")
+
+
 def _jobs(value: str) -> int:
     from govspeech.predictor._parallel import resolve_jobs
 
@@ -195,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
     p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
+
+    p = verbs.add_parser("structure", help="the outline of a speech: each part's heading, predicted roles and role shares")
+    p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.set_defaults(run=cmd_structure)
 
     p = verbs.add_parser("train", help="train a model from a config")
     _add_training_arguments(p)

@@ -168,10 +168,16 @@ class UnitLimits:
 
 
 @dataclass(frozen=True)
+class StructureLimits:
+    heading_max_chars: int = setting(lo=1)
+
+
+@dataclass(frozen=True)
 class Limits:
     input: InputLimits
     speech: SpeechLimits
     units: UnitLimits
+    structure: StructureLimits
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
 """Units, speeches, text normalisation, cleaning, segmentation and the feature builder."""
 
 from govspeech.features._clean import CleanSpeech, clean_speech
-from govspeech.features._context import as_units, is_heading, speech_spans
+from govspeech.features._context import as_units, speech_spans
 from govspeech.features._debris import debris_flags, debris_scores, strip_inline_debris
 from govspeech.features._encoding import BadBytes, NotTextError, decode_blocks, detect_encoding
 from govspeech.features._limits import limits
 from govspeech.features._linejoin import continues_previous
 from govspeech.features._normalize import normalize_text
+from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
 from govspeech.features._segment import SEGMENTER, segment
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
+from govspeech.features._structure import Enumerator, ends_sentence, enumerator, is_enumerated, is_heading
 from govspeech.features._units import split_units
 
 __all__ = [
@@ -17,9 +19,12 @@ __all__ = [
     "SEGMENTER",
     "BadBytes",
     "CleanSpeech",
+    "Enumerator",
     "NotTextError",
+    "Outline",
     "Speech",
     "UnitFeatures",
+    "ancestor_rows",
     "as_units",
     "clean_speech",
     "continues_previous",
@@ -27,10 +32,14 @@ __all__ = [
     "debris_scores",
     "decode_blocks",
     "detect_encoding",
+    "ends_sentence",
+    "enumerator",
+    "is_enumerated",
     "is_heading",
     "iter_speeches",
     "limits",
     "normalize_text",
+    "outline",
     "segment",
     "speech_spans",
     "split_speeches",

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["as_units", "speech_spans", "is_enumerated", "is_heading", "enclosing_headings", "position_matrix"]
+from govspeech.features._structure import is_enumerated, is_heading
 
-_HEADING_MAX_CHARS = 40
-_ENUMERATOR = re.compile(
-    r"^\s*(第[一二三四五六七八九十]+[,,、]|[一二三四五六七八九十]+[、.是要]|"
-    r"[((][一二三四五六七八九十\d]+[))]|\d+[.、]|[㈠-㈩])"
-)
-_SENTENCE_END = re.compile(r"[。;;!!??][”’\"')）]*\s*$")
+__all__ = ["as_units", "speech_spans", "enclosing_headings", "position_matrix"]
 
 
 def as_units(units) -> list[dict]:
@@ -50,26 +44,13 @@ def speech_spans(doc_ids: Sequence) -> list[tuple[int, int]]:
     return spans
 
 
-def is_enumerated(text: str) -> bool:
-    """Starts with an enumerator: 一、 (一) 1. 第一, 一是 一要 …"""
-    return bool(_ENUMERATOR.match(text))
-
-
-def is_heading(text: str) -> bool:
-    """A section heading: enumerated and short, or a short line with no end mark."""
-    stripped = text.strip()
-    if len(stripped) > _HEADING_MAX_CHARS:
-        return False
-    return is_enumerated(stripped) or not _SENTENCE_END.search(stripped)
-
-
 def enclosing_headings(texts: Sequence[str], spans) -> list[str]:
     """For each unit, the nearest heading at or above it in its speech ('' before any)."""
     out = [""] * len(texts)
     for start, end in spans:
         current = ""
         for i in range(start, end):
-            if is_heading(texts[i]):
+            if is_heading(texts[i], as_trained=True):
                 current = texts[i]
             out[i] = current
     return out
@@ -78,19 +59,19 @@ def enclosing_headings(texts: Sequence[str], spans) -> list[str]:
 def position_matrix(texts: Sequence[str], spans) -> np.ndarray:
     """Dense position features: relative place in the speech and unit shape."""
     rows = np.zeros((len(texts), 6))
+    heads = np.array([is_heading(t, as_trained=True) for t in texts], dtype=bool)
+    enumerated = np.array([is_enumerated(t, as_trained=True) for t in texts], dtype=bool)
+    index = np.arange(len(texts))
+    last_heading = np.where(heads, index, -1)  # at or before each unit in its speech, else the speech's start - 1
     for start, end in spans:
         n = end - start
-        since_heading = 0
-        for i in range(start, end):
-            heading = is_heading(texts[i])
-            since_heading = 0 if heading else since_heading + 1
-            rel = (i - start) / max(n - 1, 1)
-            rows[i] = (
-                rel,
-                rel < 0.15,
-                rel > 0.85,
-                heading,
-                is_enumerated(texts[i]),
-                min(since_heading, 10) / 10,
-            )
+        rows[start:end, 0] = (index[start:end] - start) / max(n - 1, 1)
+        if end > start and not heads[start]:
+            last_heading[start] = start - 1
+    last_heading = np.maximum.accumulate(last_heading) if len(texts) else last_heading
+    rows[:, 1] = rows[:, 0] < 0.15
+    rows[:, 2] = rows[:, 0] > 0.85
+    rows[:, 3] = heads
+    rows[:, 4] = enumerated
+    rows[:, 5] = np.minimum(index - last_heading, 10) / 10
     return rows

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 
 from govspeech.features._normalize import normalize_text
-from govspeech.features._units import TERMINATORS
+from govspeech.features._structure import TERMINATORS
 
 __all__ = ["debris_flags", "debris_scores", "strip_inline_debris"]
 

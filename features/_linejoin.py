@@ -13,21 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from govspeech.features._context import is_heading
 from govspeech.features._normalize import normalize_text
-from govspeech.features._units import TERMINATORS
+from govspeech.features._structure import TERMINATORS, is_enumerated, is_heading
 
 __all__ = ["continues_previous"]
 
 # Ends mid-clause: a Han character, a letter or digit, a percent sign or a comma.
 _MID_CLAUSE_END = re.compile(r"[\u3400-\u9fff0-9A-Za-z%%,,、]\s*$")
-# Opens a new item or piece; "8.7%" (a decimal) does not.
-_NEW_ITEM = re.compile(
-    r"^\s*(第[一二三四五六七八九十]+[,,、]|[一二三四五六七八九十]+[、.是要]|[((][一二三四五六七八九十\d]+[))]"
-    r"|\d+[、.](?!\d)|[㈠-㈩]|[【\[]|篇\s*\d+|同志们)"
-)
 # A new piece or speech is never a continuation, even after an open quote.
 _NEW_PIECE = re.compile(r"^\s*(篇\s*\d+|同志们)")
+# Besides an enumerated item and a new piece, a bracketed tag opens a new line of its own.
+_NEW_TAG = re.compile(r"^\s*[【\[]")
 _PAIRS = ("“”", "《》", "((", "()")
 
 
@@ -40,7 +36,7 @@ def continues_previous(lines: Sequence[str]) -> list[bool]:
         if not before or not line or _NEW_PIECE.match(line):
             continue
         flags[i] = _unclosed(before) and before[-1] not in TERMINATORS or bool(
-            _MID_CLAUSE_END.search(before) and not _is_heading(before) and not _NEW_ITEM.match(line)
+            _MID_CLAUSE_END.search(before) and not _is_heading(before) and not _opens_item(line)
         )
     return flags
 
@@ -50,6 +46,14 @@ def _unclosed(line: str) -> bool:
     return any(line.count(a) > line.count(b) for a, b in _PAIRS)
 
 
+def _opens_item(line: str) -> bool:
+    return is_enumerated(line) or bool(_NEW_TAG.match(line) or _NEW_PIECE.match(line))
+
+
 def _is_heading(line: str) -> bool:
-    """Short and unterminated, or an enumerated item with no sentence mark however long."""
-    return is_heading(line) or bool(_NEW_ITEM.match(line)) and not any(c in TERMINATORS for c in line)
+    """Short and unterminated, or an item with no sentence mark however long.
+
+    Longer than ``is_heading`` allows: a long heading line must still not
+    swallow the line under it.
+    """
+    return is_heading(line) or _opens_item(line) and not any(c in TERMINATORS for c in line)

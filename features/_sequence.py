@@ -12,29 +12,26 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from govspeech.features._context import is_heading, position_matrix
+from govspeech.features._context import position_matrix
+from govspeech.features._structure import is_heading
 
 __all__ = ["sequence_features", "sequence_feature_names"]
 
 
-def _sections(texts: Sequence[str], start: int, end: int) -> list[tuple[int, int, int | None]]:
-    """(first, end, heading index or None) of each heading-delimited run in one speech."""
-    out, first, heading = [], start, None
-    for i in range(start, end):
-        if is_heading(texts[i]):
-            if i > first:
-                out.append((first, i, heading))
-                first = i
-            heading = i
-    out.append((first, end, heading))
-    return out
+def _span_bounds(n: int, spans) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``n`` rows, the start and end of its speech."""
+    starts, ends = np.zeros(n, dtype=np.intp), np.zeros(n, dtype=np.intp)
+    for start, end in spans:
+        starts[start:end], ends[start:end] = start, end
+    return starts, ends
 
 
-def _mean_without(block: np.ndarray, i: int) -> np.ndarray:
-    """Mean of the rows of ``block`` other than row ``i`` (zeros when it is alone)."""
-    if len(block) < 2:
-        return np.zeros(block.shape[1])
-    return (block.sum(axis=0) - block[i]) / (len(block) - 1)
+def _mean_of_others(proba: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per row, the mean of the other rows of its block ``[starts, ends)`` (zeros when alone), by cumulative sums."""
+    cumulative = np.vstack([np.zeros((1, proba.shape[1])), np.cumsum(proba, axis=0)])
+    size = (ends - starts)[:, None]
+    others = cumulative[ends] - cumulative[starts] - proba
+    return np.where(size > 1, others / np.maximum(size - 1, 1), 0.0)
 
 
 def sequence_features(proba: np.ndarray, texts: Sequence[str], spans, *, window: int) -> np.ndarray:
@@ -43,27 +40,31 @@ def sequence_features(proba: np.ndarray, texts: Sequence[str], spans, *, window:
     Blocks: the unit's own probabilities; each neighbour's up to ``window``
     units away (with a flag where the speech has no unit there); the mean over
     the unit's section (without the unit), over the whole speech, and the
-    enclosing heading's probabilities; the unit's position and shape.
+    enclosing heading's probabilities; the unit's position and shape. A section
+    runs from a heading (or the speech's start) to the next heading. Linear in
+    the number of units.
     """
     n, k = proba.shape
+    rows = np.arange(n)
+    starts, ends = _span_bounds(n, spans)
     neighbours = np.zeros((n, 2 * window * (k + 1)))
-    section = np.zeros((n, k))
-    speech = np.zeros((n, k))
+    for offset_index, offset in enumerate(o for d in range(1, window + 1) for o in (-d, d)):
+        first = offset_index * (k + 1)
+        j = rows + offset
+        inside = (j >= starts) & (j < ends)
+        neighbours[inside, first:first + k] = proba[j[inside]]
+        neighbours[~inside, first + k] = 1.0
+    heads = np.array([is_heading(t, as_trained=True) for t in texts], dtype=bool)
+    opens = heads | (rows == starts)  # where a section begins
+    section_starts = np.flatnonzero(opens)
+    section = np.cumsum(opens) - 1
+    section_ends = np.append(section_starts[1:], n)
+    first_row, last_row = section_starts[section], np.minimum(section_ends[section], ends)
+    under = heads[first_row] & (first_row != rows)  # a heading is not its own context
     heading = np.zeros((n, k + 1))
-    for start, end in spans:
-        for offset_index, offset in enumerate(o for d in range(1, window + 1) for o in (-d, d)):
-            cols = slice(offset_index * (k + 1), (offset_index + 1) * (k + 1))
-            for i in range(start, end):
-                j = i + offset
-                neighbours[i, cols] = (*proba[j], 0.0) if start <= j < end else (0.0,) * k + (1.0,)
-        for i in range(start, end):
-            speech[i] = _mean_without(proba[start:end], i - start)
-        for first, last, head in _sections(texts, start, end):
-            for i in range(first, last):
-                section[i] = _mean_without(proba[first:last], i - first)
-                if head is not None and head != i:
-                    heading[i] = (*proba[head], 1.0)
-    return np.hstack([proba, neighbours, section, speech, heading, position_matrix(texts, spans)])
+    heading[under] = np.hstack([proba[first_row[under]], np.ones((under.sum(), 1))])
+    return np.hstack([proba, neighbours, _mean_of_others(proba, first_row, last_row),
+                      _mean_of_others(proba, starts, ends), heading, position_matrix(texts, spans)])
 
 
 def sequence_feature_names(roles: Sequence[str], *, window: int) -> list[str]:

@@ -7,15 +7,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from govspeech.features._structure import STATEMENT_MARKS, ends_sentence, heading_max_chars, is_enumerated
+
 __all__ = ["Speech", "iter_speeches", "split_speeches"]
 
 _PIECE_HEADING = re.compile(r"^\s*篇\s*(\d+)\s*[::]")
 _SALUTATION = re.compile(r"^\s*(同志们|各位(老)?领导[^::]{0,20}|女士们[^::]{0,10})[::]\s*[??\s]*$")
-# Title lines above a salutation: short, not a sentence, not an enumerated heading.
-_TITLE_MAX_CHARS = 40
 _TITLE_MAX_LINES = 3
-_SENTENCE_END = re.compile(r"[。;;]\s*$")
-_ENUMERATED = re.compile(r"^\s*([一二三四五六七八九十]+[、.]|\d+[.、]|[((][一二三四五六七八九十\d]+[))])")
 
 
 @dataclass(frozen=True)
@@ -32,26 +30,23 @@ class Speech:
 
 
 def _is_title(line: str) -> bool:
+    """A title line above a salutation: short, no statement, not enumerated, not a salutation."""
     stripped = line.strip()
-    return (
-        len(stripped) <= _TITLE_MAX_CHARS
-        and not _SENTENCE_END.search(stripped)
-        and not _ENUMERATED.match(stripped)
-        and not _SALUTATION.match(stripped)
-    )
+    return (len(stripped) <= heading_max_chars() and not ends_sentence(stripped, marks=STATEMENT_MARKS)
+            and not is_enumerated(stripped) and not _SALUTATION.match(stripped))
 
 
 def _speech_starts(lines: list[str]) -> list[int]:
     """Line indexes where a further speech begins inside one piece.
 
     A salutation under a title line starts a speech when the piece already
-    holds one: an earlier salutation, or body text (a line ending in 。).
+    holds one: an earlier salutation, or body text (a line ending a statement: 。 or ;).
     """
     starts = []
     body_seen = False
     for i, line in enumerate(lines):
         if not _SALUTATION.match(line):
-            body_seen = body_seen or line.rstrip().endswith("。")
+            body_seen = body_seen or ends_sentence(line, marks=STATEMENT_MARKS)
             continue
         start = i
         while start > 0 and i - start < _TITLE_MAX_LINES and _is_title(lines[start - 1]):

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from govspeech.features._structure import SENTENCE_BOUNDARY
 
-__all__ = ["TERMINATORS", "CLOSERS", "split_units"]
+__all__ = ["split_units"]
 
-# Both the full-width and ASCII forms: scraped pages mix them.
-TERMINATORS = "。!?;!?;"
-# A closing quote or bracket right after a terminator stays with its unit.
-CLOSERS = "”’\"')）]】》」』〕>"
-
-# A run of terminators (e.g. "??" or "!」") ends one unit, not several:
-# units made only of punctuation carry no meaning to label.
-_BOUNDARY = re.compile(f"[{re.escape(TERMINATORS)}]+[{re.escape(CLOSERS)}]*")
 _STRIP = " \t\r\f\v\u3000\u00a0\ufeff"
 
 
@@ -29,7 +21,7 @@ def split_units(text: str) -> list[str]:
     units = []
     for line in text.splitlines():
         start = 0
-        for match in _BOUNDARY.finditer(line):
+        for match in SENTENCE_BOUNDARY.finditer(line):
             units.append(line[start : match.end()])
             start = match.end()
         units.append(line[start:])

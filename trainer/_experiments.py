@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from govspeech.config import TrainingConfig, read_training_config, read_variants
-from govspeech.features import ROLES, is_heading, speech_spans
-from govspeech.features._context import is_enumerated
+from govspeech.features import ROLES, is_enumerated, is_heading, speech_spans
 from govspeech.trainer._corpus import by_split, label_matrix, training_weights
 from govspeech.trainer._cv import TrainingExtras, grouped_cv, out_of_fold_proba
 from govspeech.trainer._metrics import role_scores
