@@ -1,10 +1,7 @@
 """The `govspeech` command: thin verbs over the package's plain functions.
 
-Exit codes (README "Exit codes"): 0 all done; 1 inputs failed for several
-reasons (the rest were labelled); 2 usage error; 3 a model, config or corpus
-that cannot be used; 4 the output cannot be written; 10-16 every failed
-input failed for one reason (missing, directory, empty, not text, too large,
-unreadable, bad JSONL record); 130 interrupted.
+Exit codes (README "Exit codes") come from ``govspeech.errors.EXIT_CODES``:
+every GovspeechError reaches ``main()`` and leaves with its kind's code.
 """
 
 from __future__ import annotations
@@ -15,10 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
-# When every failed input failed for the same reason (predictor._inputs kinds).
-EXIT_INPUT = {"missing": 10, "directory": 11, "empty": 12, "not text": 13, "too large": 14, "unreadable": 15,
-              "bad record": 16}
+from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 
 
 def _write_json(path: str, payload: dict) -> None:
@@ -28,14 +22,16 @@ def _write_json(path: str, payload: dict) -> None:
 
 
 def cmd_corpus(args) -> int:
-    from govspeech.trainer import build_corpus, read_config
+    from govspeech.config import read_corpus_config
+    from govspeech.trainer import build_corpus
 
+    config = read_corpus_config(args.config)  # checked before the raw speeches are read
     counts = build_corpus(Path(args.raw), Path(args.labels), Path(args.adjudication) if args.adjudication else None,
-                          Path(args.out), read_config(args.config))
+                          Path(args.out), config)
     for split in ("train", "dev", "test"):
         print(f"{split:<6}", json.dumps(counts.get(split, {}), ensure_ascii=False, sort_keys=True))
     print(f"wrote {args.out}")
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_agreement(args) -> int:
@@ -56,7 +52,7 @@ def cmd_agreement(args) -> int:
           f"exact-set agreement {result['exact_set_agreement']:.3f}")
     if args.json:
         _write_json(args.json, result)
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_train(args) -> int:
@@ -70,19 +66,17 @@ def cmd_train(args) -> int:
     print("thresholds:", json.dumps({r: result.meta["thresholds"][r] for r in roles}))
     if args.out:
         print(f"saved {args.out}")
-    return EXIT_OK
+    return exit_code("ok")
 
 
-def _override(item: str) -> tuple[str, object]:
-    """One ``--set KEY=JSON``; argparse turns the error into a usage message (exit 2)."""
-    key, sep, value = item.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"KEY=JSON expected, got {item!r}")
+def _override(item: str) -> tuple[str, str]:
+    """One ``--set KEY=VALUE`` (no ``=``: a usage error, exit 2); the config checks key and value (exit 3)."""
+    from govspeech.config import ConfigError, parse_override
+
     try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        raise argparse.ArgumentTypeError(
-            f"{item!r}: the value is not JSON; quote strings, e.g. {key}='\"{value}\"'") from None
+        return parse_override(item)
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def cmd_debris(args) -> int:
@@ -95,7 +89,7 @@ def cmd_debris(args) -> int:
     for label, units in (("missed", result["missed"]), ("wrongly flagged", result["wrongly_flagged"])):
         for doc_id, sent_id, text in units:
             print(f"{label}: {doc_id}:{sent_id}  {text}")
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_cv(args) -> int:
@@ -109,7 +103,7 @@ def cmd_cv(args) -> int:
           f"{result['fold_mean_macro_f1']:.3f})")
     if args.json:
         _write_json(args.json, result)
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_evaluate(args) -> int:
@@ -123,7 +117,7 @@ def cmd_evaluate(args) -> int:
     print(format_scores({"model": scores, **baseline_scores(units, rates)}))
     if args.json:
         _write_json(args.json, scores)
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def cmd_label(args) -> int:
@@ -131,18 +125,15 @@ def cmd_label(args) -> int:
     from govspeech.predictor._pipeline import label_inputs
 
     if args.resume and not args.out:
-        print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
-        print("govspeech: --resume works for text, jsonl and csv; label into a new HTML file", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--resume works for text, jsonl and csv; label into a new HTML file")
     labeller = predictor.load(args.model, sha256=args.model_sha256)
     try:
         sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
     except OSError as err:
-        print(f"govspeech: cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-              "writable", file=sys.stderr)
-        return EXIT_OUTPUT
+        raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
+                          "writable") from None
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
@@ -150,7 +141,7 @@ def cmd_label(args) -> int:
     if summary.interrupted:
         resume = "; run again with --resume to go on" if args.out else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
         print(f"govspeech: {summary}", file=sys.stderr)
     return _inputs_exit(summary.failed)
@@ -159,14 +150,14 @@ def cmd_label(args) -> int:
 def _inputs_exit(failed: list[str]) -> int:
     """0, the code of the one reason every failed input failed for, or 1 for several reasons."""
     if not failed:
-        return EXIT_OK
-    return EXIT_INPUT[failed[0]] if len(set(failed)) == 1 else EXIT_INPUT_FAILED
+        return exit_code("ok")
+    return exit_code(failed[0] if len(set(failed)) == 1 else "inputs failed")
 
 
 def _max_bytes(max_file_mb: float | None) -> int | None:
     from govspeech.features import limits
 
-    max_mb = limits()["input"]["max_file_mb"] if max_file_mb is None else max_file_mb
+    max_mb = limits().input.max_file_mb if max_file_mb is None else max_file_mb
     return int(max_mb * 2**20) or None
 
 
@@ -174,25 +165,21 @@ def cmd_profile(args) -> int:
     from govspeech.predictor._profiling import parquet_unavailable, profile_inputs, write_table
 
     if args.format == "parquet" and not args.out:
-        print("govspeech: --format parquet needs --out FILE (it is not text for standard output)", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
     if args.format == "parquet" and (why := parquet_unavailable()):
-        print(f"govspeech: {why}; or use --format csv", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{why}; or use --format csv")
     run = profile_inputs(args.inputs, model=args.model, sha256=args.model_sha256, jobs=args.jobs, glob=args.glob,
                          input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                          report=lambda line: print(f"govspeech: {line}", file=sys.stderr))
     fields = {k for p in run.profiles for k in p["meta"]}
     if missing := [f for f in args.by if f not in fields]:
-        print(f"govspeech: --by {missing[0]}: no speech has this field; fields found: "
-              f"{', '.join(sorted(fields)) or 'none (metadata comes from JSONL records)'}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--by {missing[0]}: no speech has this field; fields found: "
+                         f"{', '.join(sorted(fields)) or 'none (metadata comes from JSONL records)'}")
     try:
         write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
     except OSError as err:
-        print(f"govspeech: cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-              "writable", file=sys.stderr)
-        return EXIT_OUTPUT
+        raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
+                          "writable") from None
     if len(run.failed) + run.ok > 1 or run.failed:
         print(f"govspeech: {run.ok} ok, {len(run.failed)} failed", file=sys.stderr)
     return _inputs_exit(run.failed)
@@ -202,7 +189,7 @@ def cmd_structure(args) -> int:
     from govspeech.predictor import structure_report
 
     print(structure_report(args.file, model=args.model, sha256=args.model_sha256))
-    return EXIT_OK
+    return exit_code("ok")
 
 
 def _jobs(value: str) -> int:
@@ -239,8 +226,9 @@ def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     """What train and cv share: the config, the corpus, and overrides of the config."""
     p.add_argument("--config", required=True)
     p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", type=_override,
-                   help="override a config value, e.g. --set model.C=2.0")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", type=_override,
+                   help="override a config value, e.g. --set model.C=2 --set thresholds.source=dev "
+                        "--set features.char_ngram_range=[1,2] (a list or number is read as JSON)")
 
 
 def _sha256(value: str) -> str:
@@ -328,20 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from govspeech.predictor import InputError, ModelError
-    from govspeech.trainer import ConfigError, CorpusError
-
     try:
         return args.run(args)
-    except (ConfigError, CorpusError, ModelError) as err:
+    except GovspeechError as err:
         print(f"govspeech: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    except InputError as err:
-        print(f"govspeech: {err}", file=sys.stderr)
-        return EXIT_INPUT_FAILED
+        return exit_code(err)
     except KeyboardInterrupt:
         print("govspeech: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_code("interrupted")
 
 
 if __name__ == "__main__":

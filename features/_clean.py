@@ -40,7 +40,7 @@ class CleanSpeech:
 def clean_speech(text: str, *, max_feature_chars: int | None = None) -> CleanSpeech:
     """The units of one speech, which are debris, and the sentences the model reads."""
     if max_feature_chars is None:
-        max_feature_chars = limits()["units"]["max_feature_chars"]
+        max_feature_chars = limits().units.max_feature_chars
     lines = text.splitlines()
     line_units = [split_units(line) for line in lines]
     texts = [u for units in line_units for u in units]

@@ -13,6 +13,8 @@ import codecs
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from govspeech.errors import NOT_TEXT, InputError
+
 __all__ = ["BadBytes", "NotTextError", "decode_blocks", "detect_encoding"]
 
 _BOMS = (  # longest first: the UTF-32 BOMs begin with the UTF-16 ones
@@ -40,8 +42,11 @@ _DAMAGED_CANDIDATES = ("utf-8", "gb18030", "cp950")
 _MAX_CHAR_BYTES = 4
 
 
-class NotTextError(ValueError):
+class NotTextError(InputError):
     """Bytes that are not text in any encoding found; the message says what they look like."""
+
+    def __init__(self, message: str):
+        super().__init__(message, kind=NOT_TEXT)
 
 
 @dataclass

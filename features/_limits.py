@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import functools
-import sys
 from importlib import resources
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from govspeech.config import Limits, read_limits
 
 __all__ = ["limits"]
 
 
 @functools.lru_cache(maxsize=1)
-def limits() -> dict:
-    """``{"input": {...}, "speech": {...}, "units": {...}}`` as in the shipped ``cleaning.toml``."""
-    return tomllib.loads((resources.files("govspeech.features") / "data" / "cleaning.toml").read_text(encoding="utf-8"))
+def limits() -> Limits:
+    """The shipped ``cleaning.toml``, checked: ``limits().input.max_file_mb`` and so on."""
+    with resources.as_file(resources.files("govspeech.features") / "data" / "cleaning.toml") as path:
+        return read_limits(path)

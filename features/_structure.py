@@ -114,7 +114,7 @@ def ends_sentence(text: str, *, marks: str = TERMINATORS) -> bool:
 
 def heading_max_chars() -> int:
     """The longest heading, in characters (``cleaning.toml``)."""
-    return limits()["structure"]["heading_max_chars"]
+    return limits().structure.heading_max_chars
 
 
 def is_heading(text: str, *, as_trained: bool = False) -> bool:

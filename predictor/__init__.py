@@ -2,7 +2,8 @@
 
 from govspeech.predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
                                speeches_of, text_speeches)
-from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, ModelError, encode_model, read_model
+from govspeech.errors import ModelError
+from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, encode_model, read_model
 from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
 from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, Labeller, LabelledUnit, default_model_dir, load
 from govspeech.predictor._output import FORMATS, Layout, render, unit_row

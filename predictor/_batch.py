@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govspeech.predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, STDIN, TOO_LARGE, UNREADABLE, FileInfo,
-                               InputError, bad_bytes_note, display_name, open_input, read_speeches, text_speeches)
+from govspeech.errors import BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, InputError
+from govspeech.predictor._inputs import (STDIN, FileInfo, bad_bytes_note, display_name, open_input, read_speeches,
+                                         text_speeches)
 
 __all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",
            "expand_inputs", "iter_speeches"]
@@ -57,7 +58,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Failure:
-    """An input that could not be read; ``kind`` is one of ``predictor._inputs``'s, the message says what to do."""
+    """An input that could not be read; ``kind`` is one of ``govspeech.errors.INPUT_KINDS``, the message says what to do."""
 
     source: str
     message: str

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from govspeech.errors import ModelError
 from govspeech.features import ENGINES, MAX_CHAR_N, ROLES, SEGMENTER, sequence_feature_names
 
 __all__ = ["ARRAYS", "FORMAT_VERSION", "META", "ModelError", "encode_model", "read_model", "sha256_hex"]
@@ -29,10 +30,6 @@ ARRAYS = "arrays.npz"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MAX_WINDOW = 10  # far wider than any window measured; bounds the work a tampered value could ask for
 _RETRAIN = "retrain with `govspeech train` or restore the folder"
-
-
-class ModelError(ValueError):
-    """A model folder that cannot be trusted or used; the message says what to do."""
 
 
 def sha256_hex(data: bytes) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govspeech.errors import DIRECTORY, EMPTY, MISSING, NOT_TEXT, TOO_LARGE, UNREADABLE, InputError
 from govspeech.features import (BadBytes, NotTextError, decode_blocks, detect_encoding, iter_speeches, limits, split_speeches,
                       split_units)
 
@@ -21,19 +22,6 @@ __all__ = ["STDIN", "FileInfo", "InputError", "SpeechText", "bad_bytes_note", "d
            "read_speech_file", "read_speeches", "speeches_of", "text_speeches"]
 
 STDIN = "-"
-# What went wrong with an input, for the CLI's exit code; see README "Exit codes".
-# BAD_RECORD: a JSONL line that is not an object with a string "text".
-MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD = (
-    "missing", "directory", "empty", "not text", "too large", "unreadable", "bad record")
-
-
-class InputError(ValueError):
-    """An input that cannot be labelled; the message names the file and what to do."""
-
-    def __init__(self, message: str, *, kind: str = UNREADABLE):
-        super().__init__(message)
-        self.kind = kind
-
 
 @dataclass(frozen=True)
 class SpeechText:
@@ -59,22 +47,22 @@ def read_speeches(source: str | Path, *, name: str | None = None, max_bytes: int
     ``doc_id`` is ``name`` for a file of one speech, ``name#N`` for each of several.
     ``max_bytes`` refuses larger files (None: no limit).
     """
-    cfg = limits()["input"]
+    cfg = limits().input
     name = name or display_name(str(source))
     info = info if info is not None else FileInfo()
     handle = sys.stdin.buffer if str(source) == STDIN else open_input(Path(source), name, max_bytes)
     try:
-        head = handle.read(cfg["detect_sample_bytes"])
+        head = handle.read(cfg.detect_sample_bytes)
         if not head:
             raise InputError(f"{name}: empty file (0 bytes); nothing to label — check it is the speech you meant",
                              kind=EMPTY)
         try:
-            codec, skip = detect_encoding(head, max_bad_share=cfg["max_bad_byte_share"])
+            codec, skip = detect_encoding(head, max_bad_share=cfg.max_bad_byte_share)
         except NotTextError as err:
             raise InputError(f"{name}: {err}; save the speech as plain text (UTF-8) and label that file",
                              kind=NOT_TEXT) from None
         info.encoding = codec
-        blocks = itertools.chain([head], iter(lambda: handle.read(cfg["block_bytes"]), b""))
+        blocks = itertools.chain([head], iter(lambda: handle.read(cfg.block_bytes), b""))
         yield from _speeches(name, decode_blocks(blocks, codec, skip=skip, bad=info.bad))
     except OSError as err:
         raise InputError(f"{name}: cannot read ({err.strerror or err}); check the file and its permissions",
@@ -113,7 +101,7 @@ def text_speeches(name: str, text: str) -> Iterator[SpeechText]:
 
 
 def _speeches(name: str, pieces: Iterable[str]) -> Iterator[SpeechText]:
-    max_chars = limits()["speech"]["max_chars"]
+    max_chars = limits().speech.max_chars
     return _numbered(name, iter_speeches(_lines(pieces, max_chars=max_chars), max_chars=max_chars))
 
 

@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 import pytest
 
 from govspeech.features import ROLES
-from govspeech.trainer import agreement, load_corpus, load_pass, read_config
+from govspeech.config import read_corpus_config
+from govspeech.trainer import agreement, load_corpus, load_pass
 from govspeech.trainer._units_table import duplicate_key, unit_rows
 
 
@@ -36,7 +37,7 @@ def test_every_document_is_in_exactly_one_split(corpus):
 
 
 def test_no_unit_text_appears_on_both_sides_of_a_split(corpus, root):
-    min_chars = read_config(root / "configs/corpus.toml")["units"]["min_duplicate_chars"]
+    min_chars = read_corpus_config(root / "configs/corpus.toml").units.min_duplicate_chars
     sides = defaultdict(set)
     for u in corpus:
         key = duplicate_key(u.text)
@@ -46,7 +47,7 @@ def test_no_unit_text_appears_on_both_sides_of_a_split(corpus, root):
 
 
 def test_splitter_reproduces_the_stored_units_from_raw(corpus, root):
-    min_chars = read_config(root / "configs/corpus.toml")["units"]["min_duplicate_chars"]
+    min_chars = read_corpus_config(root / "configs/corpus.toml").units.min_duplicate_chars
     rows = unit_rows(root / "data/raw", min_duplicate_chars=min_chars)
     assert [(r.doc_id, r.sent_id, r.text, r.duplicate_of) for r in rows] == [
         (u.doc_id, u.sent_id, u.text, u.duplicate_of) for u in corpus
@@ -90,7 +91,7 @@ def test_rebuilding_the_corpus_gives_the_same_file(root, tmp_path):
 
     out = tmp_path / "corpus.jsonl"
     build_corpus(root / "data/raw", root / "data/annotation/pass_a.jsonl",
-                 root / "data/annotation/adjudication.jsonl", out, read_config(root / "configs/corpus.toml"))
+                 root / "data/annotation/adjudication.jsonl", out, read_corpus_config(root / "configs/corpus.toml"))
     assert out.read_bytes() == (root / "data/corpus.jsonl").read_bytes()
 
 

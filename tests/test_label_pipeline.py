@@ -2,6 +2,7 @@
 hold for folders, JSONL streams and --jobs alike."""
 
 import codecs
+import dataclasses
 import json
 
 import pytest
@@ -62,7 +63,8 @@ def test_jsonl_records_are_read_as_files_are(run, tmp_path):
 def test_a_huge_speech_in_a_record_is_chunked_like_a_file(run, tmp_path, monkeypatch):
     import govspeech.predictor._inputs as inputs
 
-    small = {**inputs.limits(), "speech": {"max_chars": 200}}
+    shipped = inputs.limits()
+    small = dataclasses.replace(shipped, speech=dataclasses.replace(shipped.speech, max_chars=200))
     monkeypatch.setattr(inputs, "limits", lambda: small)
     text = "同志们:\n" + "".join(f"要加快第{i}个园区建设。\n" for i in range(60))
     (tmp_path / "huge.txt").write_text(text, encoding="utf-8")

@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 import govspeech.predictor as predictor
-from govspeech.trainer import load_corpus, read_config, train
+from govspeech.config import read_floor
+from govspeech.trainer import load_corpus, train
 
 # Measured: 1 vs 2 BLAS threads, largest |difference| 6.5e-4 on the corpus (coefficients up to 1.7e-3).
 PROBA_TOLERANCE = 2e-3
@@ -75,7 +76,7 @@ def test_retraining_reproduces_thresholds_scores_and_decisions(shipped, retraine
 
 @pytest.mark.slow
 def test_test_split_macro_f1_stays_above_the_floor(retrained, root):
-    floor = read_config(root / "configs/ci.toml")["floor"]["test_macro_f1"]
+    floor = read_floor(root / "configs/ci.toml").floor.test_macro_f1
     assert retrained.meta["scores"]["test"]["macro_f1"] >= floor
 
 

@@ -173,9 +173,10 @@ def test_a_synthetic_line_must_be_one_unit(tmp_path):
 def test_synthetic_card_matches_the_file(root):
     import re
 
-    from govspeech.trainer import agreement, load_pass, read_config
+    from govspeech.config import read_training_config
+    from govspeech.trainer import agreement, load_pass
 
-    files = read_config(root / "configs" / "default.toml")["synthetic"]["files"]
+    files = read_training_config(root / "configs" / "default.toml").synthetic.files
     units = [u for f in files for u in load_synthetic(root / f)]
     card = (root / "data/synthetic/README.md").read_text(encoding="utf-8")
     speeches = len({u.doc_id for u in units})

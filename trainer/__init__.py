@@ -10,7 +10,6 @@ _EXPORTS = {
     "govspeech.trainer._agreement": ["agreement"],
     "govspeech.trainer._annotations": ["load_pass"],
     "govspeech.trainer._build_corpus": ["build_corpus", "gold_labels"],
-    "govspeech.trainer._config": ["ConfigError", "read_config"],
     "govspeech.trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpus",
                         "load_paraphrases", "load_synthetic", "unit_dicts"],
     "govspeech.trainer._cv": ["TrainingExtras"],

@@ -7,6 +7,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from govspeech.config import CorpusConfig
 from govspeech.features import ROLES
 from govspeech.trainer._annotations import load_pass
 from govspeech.trainer._atomic import atomic_write_text
@@ -68,9 +69,9 @@ def gold_labels(labels_path: Path, adjudication_path: Path | None) -> dict:
 
 
 def build_corpus(raw_dir: Path, labels_path: Path, adjudication_path: Path | None, out_path: Path,
-                 config: dict) -> dict:
+                 config: CorpusConfig) -> dict:
     """Write the corpus from the raw speeches and the gold labels; returns counts per split."""
-    rows = unit_rows(raw_dir, min_duplicate_chars=config["units"]["min_duplicate_chars"])
+    rows = unit_rows(raw_dir, min_duplicate_chars=config.units.min_duplicate_chars)
     gold = gold_labels(labels_path, adjudication_path)
     resolved: dict[str, tuple] = {}
     records = []
@@ -92,9 +93,9 @@ def build_corpus(raw_dir: Path, labels_path: Path, adjudication_path: Path | Non
             group = groups[record["doc_id"]]
             group_units[group] += 1
             group_roles[group].update(record["labels"])
-    split_cfg = config["split"]
-    sides = assign_splits(group_units, group_roles, dev=split_cfg["dev"], test=split_cfg["test"],
-                          seed=split_cfg["seed"], trials=split_cfg["trials"])
+    split = config.split
+    sides = assign_splits(group_units, group_roles, dev=split.dev, test=split.test, seed=split.seed,
+                          trials=split.trials)
     lines = []
     for record in records:
         record["split"] = sides[groups[record["doc_id"]]]

@@ -7,16 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from govspeech.errors import CorpusError
 from govspeech.features import ROLES, split_units
 
 __all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "load_paraphrases", "load_synthetic", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
 
 SPLITS = ("train", "dev", "test")
 _REQUIRED = {"doc_id": str, "sent_id": int, "text": str, "labels": list}
-
-
-class CorpusError(ValueError):
-    """A corpus file that does not follow the format; the message names file and line."""
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from govspeech.config import TrainingConfig, read_training_config, read_variants
 from govspeech.features import ROLES, is_enumerated, is_heading, speech_spans
 from govspeech.predictor import decide_roles
-from govspeech.trainer._config import ConfigError, read_config
 from govspeech.trainer._corpus import by_split, label_matrix, training_weights
 from govspeech.trainer._cv import TrainingExtras, grouped_cv, out_of_fold_proba
 from govspeech.trainer._metrics import role_scores
@@ -47,32 +47,30 @@ def unit_kind(text: str, place: float) -> str:
     return "other sentence"
 
 
-def _setup(config_path, corpus_path, overrides=None) -> tuple[dict, list, TrainingExtras]:
-    """(config, train+dev units, the config's training extras)."""
-    config, _, corpus = _load(config_path, corpus_path, overrides)
+def _setup(config: TrainingConfig | str | Path, corpus_path) -> tuple[TrainingConfig, list, TrainingExtras]:
+    """(config, train+dev units, the config's training extras); a path is read and checked first."""
+    if not isinstance(config, TrainingConfig):
+        config = read_training_config(config)
+    _, corpus = _load(config, corpus_path)
     return config, by_split(corpus, "train", "dev"), training_extras(config, corpus)
 
 
-def _out_of_fold(config: dict, units, extras) -> tuple[np.ndarray, np.ndarray]:
-    return out_of_fold_proba(functools.partial(build_model, config), units, config["thresholds"]["cv_folds"],
-                             extras=extras)
+def _out_of_fold(config: TrainingConfig, units, extras) -> tuple[np.ndarray, np.ndarray]:
+    return out_of_fold_proba(functools.partial(build_model, config), units, config.thresholds.cv_folds, extras=extras)
 
 
-def _cv(config: dict, units, extras, choose_groups=None) -> dict:
-    return grouped_cv(functools.partial(build_model, config), units, config["thresholds"]["cv_folds"],
+def _cv(config: TrainingConfig, units, extras, choose_groups=None) -> dict:
+    return grouped_cv(functools.partial(build_model, config), units, config.thresholds.cv_folds,
                       threshold_grid(config), extras=extras, choose_groups=choose_groups)
 
 
 def ablation(config_path: str | Path, variants_path: str | Path, *, corpus_path: str | Path | None = None) -> list[dict]:
-    """One grouped-CV result per variant of ``variants_path`` ([[variant]] name + set = {dotted key: value})."""
-    rows = []
-    for variant in read_config(variants_path).get("variant", []):
-        if "name" not in variant:
-            raise ConfigError(f"{variants_path}: every [[variant]] needs a name")
-        overrides = dict(variant.get("set", {}))
-        rows.append({"name": variant["name"], "set": overrides,
-                     "scores": _cv(*_setup(config_path, corpus_path, overrides))})
-    return rows
+    """One grouped-CV result per variant of ``variants_path`` ([[variant]] name + set = {dotted key: value}).
+
+    Every variant is checked before the first is run, so a typo in the last one costs no CV run.
+    """
+    return [{"name": v.name, "set": v.overrides, "scores": _cv(*_setup(v.config, corpus_path))}
+            for v in read_variants(variants_path, config_path)]
 
 
 def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, with_synthetic: bool = True,
@@ -85,7 +83,7 @@ def learning_curve(config_path: str | Path, *, sizes: list[int], repeats: int, w
     config, units, extras = _setup(config_path, corpus_path)
     if not with_synthetic:
         extras = dataclasses.replace(extras, synthetic=())
-    rng = np.random.default_rng(config["seed"])
+    rng = np.random.default_rng(config.seed)
 
     def choose(fit_groups):
         return rng.choice(fit_groups, size=min(n, len(fit_groups)), replace=False)
@@ -102,7 +100,7 @@ def synthetic_curve(config_path: str | Path, *, sizes: list[int], repeats: int,
     """Grouped-CV scores when training uses only ``n`` of the synthetic speeches (seeded draws)."""
     config, units, extras = _setup(config_path, corpus_path)
     speeches = list(dict.fromkeys(u.doc_id for u in extras.synthetic))
-    rng = np.random.default_rng(config["seed"])
+    rng = np.random.default_rng(config.seed)
     rows = []
     for n in sizes:
         results = []

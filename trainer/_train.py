@@ -7,7 +7,7 @@ always fitted on train+dev.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from govspeech.config import TrainingConfig, read_training_config
 from govspeech.predictor import ArrayModel
-from govspeech.trainer._config import ConfigError, read_config
 from govspeech.trainer._cv import TrainingExtras, cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
 from govspeech.trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic,
                              training_weights, unit_dicts)
@@ -28,7 +28,7 @@ from govspeech.trainer._persist import check_export, export_model, load_exported
 from govspeech.trainer._stacked import StackedRoleModel
 from govspeech.trainer._thresholds import best_thresholds
 
-__all__ = ["TrainResult", "apply_overrides", "build_model", "cross_validate", "threshold_grid", "train", "training_extras"]
+__all__ = ["TrainResult", "build_model", "cross_validate", "threshold_grid", "train", "training_extras"]
 
 
 @dataclass
@@ -41,109 +41,86 @@ class TrainResult:
     out_dir: Path | None
 
 
-def apply_overrides(config: dict, overrides: dict[str, object] | None) -> dict:
-    """Config with dotted-key overrides applied (``{"model.C": 2.0}``)."""
-    config = copy.deepcopy(config)
-    for dotted, value in (overrides or {}).items():
-        *path, key = dotted.split(".")
-        section = config
-        for part in path:
-            section = section.setdefault(part, {})
-        section[key] = value
-    return config
+def _class_weight(value: str) -> str | None:
+    return None if value == "none" else value
 
 
-def build_model(config: dict) -> RoleModel | StackedRoleModel:
+def build_model(config: TrainingConfig) -> RoleModel | StackedRoleModel:
     """The estimator the config describes: a RoleModel, under a second stage when [stacking] is on."""
-    features = {k: tuple(v) if isinstance(v, list) else v for k, v in config["features"].items()}
-    _known("features", features, UnitFeatures)
-    _known("model", config["model"], RoleModel)
-    first = {"features": features, "random_state": config["seed"], **config["model"]}
-    stacking = dict(config.get("stacking", {}))
-    if not stacking.pop("enabled", False):
+    m, s = config.model, config.stacking
+    first = {"features": dataclasses.asdict(config.features), "random_state": config.seed,
+             "C": m.C, "class_weight": _class_weight(m.class_weight), "max_iter": m.max_iter}
+    if not s.enabled:
         return RoleModel(**first)
-    _known("stacking", stacking, StackedRoleModel)
-    return StackedRoleModel(first_stage=first, random_state=config["seed"], **stacking)
+    return StackedRoleModel(first_stage=first, window=s.window, with_text=s.with_text, inner_folds=s.inner_folds,
+                            C=s.C, class_weight=_class_weight(s.class_weight), max_iter=s.max_iter,
+                            random_state=config.seed)
 
 
-def _known(section: str, settings: dict, estimator) -> None:
-    unknown = sorted(set(settings) - set(estimator._get_param_names()))
-    if unknown:
-        raise ConfigError(f"[{section}] {', '.join(unknown)}: not a setting of this govspeech (the context blocks, "
-                          "other classifiers and the boosting/crf second stages were removed, docs/model.md); "
-                          "delete them from the config")
+def threshold_grid(config: TrainingConfig) -> np.ndarray:
+    t = config.thresholds
+    return np.round(np.arange(t.start, t.stop + t.step / 2, t.step), 6)
 
 
-def threshold_grid(config: dict) -> np.ndarray:
-    t = config["thresholds"]
-    return np.round(np.arange(t["start"], t["stop"] + t["step"] / 2, t["step"]), 6)
-
-
-def _load(config_path, corpus_path, overrides) -> tuple[dict, Path, list]:
-    config = apply_overrides(read_config(config_path), overrides)
-    for section in ("features", "model", "thresholds"):
-        if section not in config:
-            raise ConfigError(f"{config_path}: missing section [{section}]")
-    corpus_path = Path(corpus_path or config["corpus"])
-    return config, corpus_path, load_corpus(corpus_path, require_split=True)
+def _load(config: TrainingConfig, corpus_path) -> tuple[Path, list]:
+    """The corpus path (``corpus_path`` or the config's) and its units."""
+    corpus_path = Path(corpus_path or config.corpus)
+    return corpus_path, load_corpus(corpus_path, require_split=True)
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def training_extras(config: dict, corpus: list[CorpusUnit]) -> TrainingExtras:
+def training_extras(config: TrainingConfig, corpus: list[CorpusUnit]) -> TrainingExtras:
     """The config's training-only units: synthetic speeches and paraphrased corpus speeches."""
-    synthetic = config.get("synthetic", {})
-    paraphrases = config.get("paraphrases", {})
     return TrainingExtras(
-        synthetic=[u for path in synthetic.get("files", []) for u in load_synthetic(path)],
-        synthetic_weight=synthetic.get("weight", 1.0),
-        paraphrases=[u for path in paraphrases.get("files", []) for u in load_paraphrases(path, corpus)],
-        paraphrase_weight=paraphrases.get("weight", 1.0),
+        synthetic=[u for path in config.synthetic.files for u in load_synthetic(path)],
+        synthetic_weight=config.synthetic.weight,
+        paraphrases=[u for path in config.paraphrases.files for u in load_paraphrases(path, corpus)],
+        paraphrase_weight=config.paraphrases.weight,
     )
 
 
 def cross_validate(config_path: str | Path, *, corpus_path: str | Path | None = None,
                    overrides: dict[str, object] | None = None) -> dict:
     """Document-grouped CV over train+dev with the config's model (test is not touched)."""
-    config, _, units = _load(config_path, corpus_path, overrides)
+    config = read_training_config(config_path, overrides)  # checked before any data is read
+    _, units = _load(config, corpus_path)
     both = by_split(units, "train", "dev")
-    return grouped_cv(lambda: build_model(config), both, config["thresholds"]["cv_folds"], threshold_grid(config),
+    return grouped_cv(lambda: build_model(config), both, config.thresholds.cv_folds, threshold_grid(config),
                       extras=training_extras(config, units))
 
 
 def train(config_path: str | Path, output_dir: str | Path | None = None, *, corpus_path: str | Path | None = None,
           overrides: dict[str, object] | None = None) -> TrainResult:
     """Train the model the config describes; save it to ``output_dir`` when given."""
-    config, corpus_path, units = _load(config_path, corpus_path, overrides)
+    config = read_training_config(config_path, overrides)  # checked before any data is read
+    corpus_path, units = _load(config, corpus_path)
     train_units, dev_units, test_units = (by_split(units, s) for s in ("train", "dev", "test"))
 
     both = by_split(units, "train", "dev")
     grid = threshold_grid(config)
-    source = config["thresholds"]["source"]
+    source = config.thresholds.source
     scores = {}
     extras = training_extras(config, units)
     make_model = functools.partial(build_model, config)
-    proba, folds = out_of_fold_proba(make_model, both, config["thresholds"]["cv_folds"], extras=extras)
+    proba, folds = out_of_fold_proba(make_model, both, config.thresholds.cv_folds, extras=extras)
     scores["grouped_cv"] = cv_scores(both, proba, folds, grid)
     if source == "grouped_cv":
         scored = training_weights(both) > 0
         thresholds = best_thresholds(label_matrix(both)[scored], proba[scored], grid)
-    elif source == "dev":
+    else:  # "dev"; the config allows no other
         model = fit_model(make_model, train_units, document_groups(train_units), extras=extras)
         thresholds = best_thresholds(label_matrix(dev_units), model.predict_proba(unit_dicts(dev_units)), grid)
         model.thresholds_ = thresholds
         scores["dev"] = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
-    else:
-        raise ConfigError(f"{config_path}: thresholds.source must be 'grouped_cv' or 'dev', got {source!r}")
     estimator = fit_model(make_model, both, document_groups(both), extras=extras)
     estimator.thresholds_ = thresholds
     training = {
-        "config": config,
+        "config": dataclasses.asdict(config),
         "corpus_sha256": _sha256(corpus_path),
-        "synthetic_sha256": {str(p): _sha256(Path(p)) for section in ("synthetic", "paraphrases")
-                             for p in config.get(section, {}).get("files", [])},
+        "synthetic_sha256": {str(p): _sha256(Path(p)) for p in config.synthetic.files + config.paraphrases.files},
         "train_role_rates": dict(zip(estimator.roles_, map(float, label_matrix(both).mean(axis=0)))),
         "n_train_units": int(training_weights(both).sum()),
         "n_synthetic_units": len(extras.synthetic),

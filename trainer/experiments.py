@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from govspeech.errors import GovspeechError, exit_code
 from govspeech.features import ROLES
 from govspeech.trainer._atomic import atomic_write_text
 from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
@@ -55,17 +56,8 @@ def errors_report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m govspeech.trainer.experiments", description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("ablation", "curve", "errors"))
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--variants", default="configs/ablation.toml", help="ablation: the variants file")
-    parser.add_argument("--sizes", default="1,2,4,6", help="curve: real speech groups per fold, comma-separated")
-    parser.add_argument("--synthetic-sizes", default="0,8,16,32,64",
-                        help="curve: synthetic speeches added to training, comma-separated")
-    parser.add_argument("--repeats", type=int, default=2, help="curve: draws per size")
-    parser.add_argument("--json", help="also write the raw figures to this file")
-    args = parser.parse_args(argv)
+def _run(args) -> tuple[object, str]:
+    """(raw figures, Markdown) of the table asked for."""
     if args.what == "ablation":
         raw = ablation(args.config, args.variants)
         text = ablation_table(raw)
@@ -79,6 +71,25 @@ def main(argv: list[str] | None = None) -> int:
     else:
         raw = error_analysis(args.config)
         text = errors_report(raw)
+    return raw, text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m govspeech.trainer.experiments", description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("ablation", "curve", "errors"))
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--variants", default="configs/ablation.toml", help="ablation: the variants file")
+    parser.add_argument("--sizes", default="1,2,4,6", help="curve: real speech groups per fold, comma-separated")
+    parser.add_argument("--synthetic-sizes", default="0,8,16,32,64",
+                        help="curve: synthetic speeches added to training, comma-separated")
+    parser.add_argument("--repeats", type=int, default=2, help="curve: draws per size")
+    parser.add_argument("--json", help="also write the raw figures to this file")
+    args = parser.parse_args(argv)
+    try:
+        raw, text = _run(args)  # a bad config or variant stops here, before any CV run
+    except GovspeechError as err:
+        print(f"experiments: {err}", file=sys.stderr)
+        return exit_code(err)
     print(text)
     if args.json:
         atomic_write_text(args.json, json.dumps(raw, ensure_ascii=False, indent=2))
