@@ -17,7 +17,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from govspeech.predictor._inputs import BAD_RECORD, InputError
+from govspeech.errors import BAD_RECORD, InputError
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govspeech.predictor._batch import JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches
-from govspeech.predictor._inputs import BAD_RECORD, STDIN, InputError
+from govspeech.errors import BAD_RECORD, InputError
+from govspeech.predictor._inputs import STDIN
 from govspeech.predictor._output import UNIT_FIELDS, cell, check_fields, csv_lines
 from govspeech.predictor._parallel import Rendered, label_stream
 from govspeech.predictor._profile import (chain_keys, group_profiles, merge, profile_columns, profile_table,

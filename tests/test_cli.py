@@ -107,7 +107,7 @@ def test_usage_error_exits_2():
 
 def test_a_config_override_takes_a_plain_text_value(fixtures):
     result = govspeech("cv", "--config", fixtures / "mini.toml", "--corpus", fixtures / "mini_corpus.jsonl",
-                       "--set", "model.classifier=complement_nb")
+                       "--set", "model.class_weight=none")
     assert result.returncode == 0, result.stderr
 
 
