@@ -2,23 +2,28 @@
 
 Exit codes (README "Exit codes"): 0 all done; 1 inputs failed for several
 reasons (the rest were labelled); 2 usage error; 3 a model, config or corpus
-that cannot be used; 4 the output cannot be written; 10-16 every failed
-input failed for one reason (missing, directory, empty, not text, too large,
-unreadable, bad JSONL record); 130 interrupted.
+that cannot be used; 4 the output cannot be written (or would destroy an
+input, or another run is writing it); 10-17 every failed input failed for one
+reason (missing, directory, empty, not text, too large, unreadable, bad JSONL
+record, its worker died twice); 130 interrupted; 141 the reader of standard
+output went away (as ``cat`` in ``| head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import signal
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # 141, what `cat` gives when `head` stops reading
 # When every failed input failed for the same reason (predictor._inputs kinds).
 EXIT_INPUT = {"missing": 10, "directory": 11, "empty": 12, "not text": 13, "too large": 14, "unreadable": 15,
-              "bad record": 16}
+              "bad record": 16, "crashed": 17}
 
 
 def _write_json(path: str, payload: dict) -> None:
@@ -126,22 +131,33 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_label(args) -> int:
+    if args.resume and not args.out:
+        print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.out and sys.stdout is None:
+        print("govspeech: standard output is closed; give --out FILE, or let the output go somewhere",
+              file=sys.stderr)
+        return EXIT_OUTPUT
+    signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
+    if not args.out:
+        return _label(args, None)
+    from govspeech.predictor import OutputLock, check_out
+
+    check_out(args.out, args.inputs, glob=args.glob, stdin="-")  # before any work: nothing is written yet
+    with OutputLock(args.out) as lock:  # released on every way out; a killed run's lock is taken over
+        if lock.note:
+            print(f"govspeech: {lock.note}", file=sys.stderr)
+        return _label(args, args.out)
+
+
+def _label(args, out: str | None) -> int:
     import govspeech.predictor as predictor
     from govspeech.features import limits
     from govspeech.predictor._pipeline import label_inputs
 
-    if args.resume and not args.out:
-        print("govspeech: --resume needs --out (the output to continue); add --out FILE", file=sys.stderr)
-        return EXIT_USAGE
     labeller = predictor.load(args.model)
     max_mb = limits()["input"]["max_file_mb"] if args.max_file_mb is None else args.max_file_mb
-    try:
-        sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
-    except OSError as err:
-        print(f"govspeech: cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-              "writable", file=sys.stderr)
-        return EXIT_OUTPUT
-    signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
+    sink = predictor.OutputSink(out, args.format, resume=args.resume)
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=int(max_mb * 2**20) or None,
                            verbose=args.verbose)
@@ -163,6 +179,36 @@ def _jobs(value: str) -> int:
         return resolve_jobs(int(value))
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _megabytes(value: str) -> float:
+    """``--max-file-mb``: a finite number of MB, 0 for no limit."""
+    try:
+        mb = float(value)
+    except ValueError:
+        mb = math.nan
+    if not math.isfinite(mb) or mb < 0:
+        raise argparse.ArgumentTypeError(f"expected a size in MB, 0 or more (0: no limit), got {value!r}")
+    return mb
+
+
+def _glob(value: str) -> str:
+    """``--glob``: a pattern of file names inside the folders given; it may not lead out of them."""
+    from pathlib import PurePath
+
+    pattern = PurePath(value)
+    if not value or pattern.is_absolute() or ".." in pattern.parts or value.startswith("~"):
+        raise argparse.ArgumentTypeError(f"expected a pattern of files inside the folders given (e.g. '*.txt'), "
+                                         f"got {value!r}, which leads out of them")
+    return value
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the exit flush of what could not be written stays silent."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _interrupt(signum, frame):
@@ -192,13 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
-    p.add_argument("--glob", default="*.txt", help="files to label inside folders (default: *.txt)")
+    p.add_argument("--glob", default="*.txt", type=_glob,
+                   help="files to label inside folders (default: *.txt); cannot lead out of them")
     p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
                    help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
                         "anything else (and -) is speech text")
     p.add_argument("--resume", action="store_true",
                    help="with --out: keep what an interrupted (or finished) run wrote and skip its inputs")
-    p.add_argument("--max-file-mb", type=float, metavar="MB",
+    p.add_argument("--max-file-mb", type=_megabytes, metavar="MB",
                    help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
     p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
@@ -242,12 +289,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stderr is None:  # started with stderr closed: messages go nowhere rather than fail
+        sys.stderr = open(os.devnull, "w")
     args = build_parser().parse_args(argv)
-    from govspeech.predictor import InputError
+    from govspeech.predictor import InputError, OutputError
     from govspeech.trainer import ConfigError, CorpusError, ModelError
 
     try:
         return args.run(args)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except OutputError as err:
+        print(f"govspeech: {err}", file=sys.stderr)
+        _quiet_stdout()
+        return EXIT_OUTPUT
     except (ConfigError, CorpusError, ModelError) as err:
         print(f"govspeech: {err}", file=sys.stderr)
         return EXIT_UNUSABLE

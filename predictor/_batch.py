@@ -17,14 +17,16 @@ is needed, so memory does not grow with the input.
 
 from __future__ import annotations
 
-import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from govspeech.predictor._inputs import (BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, STDIN, TOO_LARGE, UNREADABLE, FileInfo,
-                               InputError, bad_bytes_note, display_name, open_input, read_speeches, text_speeches)
+from govspeech.predictor._inputs import (DIRECTORY, STDIN, UNREADABLE, FileInfo, InputError, bad_bytes_note,
+                                         display_name, open_input, read_speeches, stdin_bytes, text_speeches)
+from govspeech.predictor._records import check_name, parse_record
+from govspeech.predictor._resume import InputKey
 
 __all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",
            "expand_inputs", "iter_speeches"]
@@ -63,9 +65,10 @@ class Failure:
 
 @dataclass(frozen=True)
 class Done:
-    """An input read in full: all its speeches were given before this."""
+    """An input read in full: all its speeches were given before this; ``key`` identifies it for --resume."""
 
     source: str
+    key: InputKey | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class Skipped:
 Item = SpeechItem | Note | Failure | Done | Skipped
 
 
-def _never(doc_id: str) -> bool:
+def _never(key: InputKey) -> bool:
     return False
 
 
@@ -110,60 +113,45 @@ def _record_lines(handle, max_bytes: int | None) -> Iterator[bytes | None]:
             yield line
 
 
-def _record(source: str, line: bytes | None, max_bytes: int | None) -> tuple[str, str]:
-    """(id, text) of one JSONL line, or InputError."""
-    if line is None:
-        raise InputError(f"{source}: a record over the {max_bytes / 2**20:g} MB limit for one speech; split it, or "
-                         "pass --max-file-mb 0 to label it anyway", kind=TOO_LARGE)
-    try:
-        record = json.loads(line.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not UTF-8; a JSONL stream must be UTF-8 text", kind=NOT_TEXT) from None
-    except json.JSONDecodeError as err:
-        raise InputError(f'{source}: not JSON ({err.msg}); one speech a line: {{"id": ..., "text": ...}}',
-                         kind=BAD_RECORD) from None
-    text = record.get("text") if isinstance(record, dict) else None
-    if not isinstance(text, str):
-        raise InputError(f'{source}: expected an object with a string "text", got '
-                         f"{type(text if isinstance(record, dict) else record).__name__}", kind=BAD_RECORD)
-    if not text.strip():
-        raise InputError(f"{source}: empty text; nothing to label", kind=EMPTY)
-    return str(record.get("id", source)), text
-
-
-def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
-    """Every record of a JSONL stream as an input of its own."""
+def _jsonl_speeches(name: str, occurrence: int, *, max_bytes: int | None,
+                    skip: Callable[[InputKey], bool]) -> Iterator[Item]:
+    """Every record of a JSONL stream as an input of its own, identified by its line."""
     label = display_name(name)
-    handle = sys.stdin.buffer if name == STDIN else open_input(Path(name), label)
+    handle = stdin_bytes() if name == STDIN else open_input(Path(name), label)
     try:
         for number, line in enumerate(_record_lines(handle, max_bytes), start=1):
             if line is not None and not line.strip():
                 continue
             source = f"{label}:{number}"
+            key = (source, occurrence)
+            if skip(key):
+                yield Skipped(source)
+                continue
             try:
-                doc_id, text = _record(source, line, max_bytes)
+                doc_id, text, notes = parse_record(source, line, max_bytes)
             except InputError as err:
                 yield Failure(source, str(err), err.kind)
                 continue
-            if skip(doc_id):
-                yield Skipped(source)
-                continue
+            yield from (Note(source, f"{source}: {note}") for note in notes)
             for speech in text_speeches(doc_id, text):
                 yield SpeechItem(source, speech.doc_id, speech.text, speech.first_sent_id)
-            yield Done(source)
+            yield Done(source, key)
     except OSError as err:
         raise InputError(f"{label}: cannot read ({err.strerror or err}); check the file", kind=UNREADABLE) from None
     finally:
-        if handle is not sys.stdin.buffer:
+        if name != STDIN:
             handle.close()
 
 
-def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool]) -> Iterator[Item]:
+def _text_speeches(name: str, occurrence: int, *, max_bytes: int | None,
+                   skip: Callable[[InputKey], bool]) -> Iterator[Item]:
     """The speeches of one text file (or standard input), streamed by ``read_speeches``."""
     doc_name = display_name(name)
-    if skip(doc_name):
+    key = (doc_name, occurrence)
+    if skip(key):
         yield Skipped(doc_name)
         return
+    check_name(doc_name, doc_name, "file name")
     info, speeches = FileInfo(), 0
     for speech in read_speeches(name, name=doc_name, max_bytes=max_bytes, info=info):
         if speeches == 0:
@@ -173,7 +161,7 @@ def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bo
     if info.bad.count:
         yield Note(doc_name, bad_bytes_note(doc_name, info))
     yield Note(doc_name, f"{doc_name}: {speeches} speech(es) labelled", verbose=True)
-    yield Done(doc_name)
+    yield Done(doc_name, key)
 
 
 def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str = "auto",
@@ -181,18 +169,20 @@ def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str =
     """Speeches of every input in order, a ``Failure`` for each input (or JSONL line) that cannot be read.
 
     ``max_bytes`` refuses a larger text file or JSONL record (None: no limit);
-    ``skip(doc_id)`` tells which inputs an output being resumed holds already.
+    ``skip(key)`` tells which inputs (``predictor._resume.InputKey``) an output being resumed holds already.
     """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, got {input_format!r}")
+    given: Counter[str] = Counter()  # the same file given twice is two inputs
     for name in expand_inputs(inputs, glob=glob):
+        given[name] += 1
         try:
             if name != STDIN and Path(name).is_dir():
                 raise InputError(f"{name}: a folder with no file matching {glob!r} inside; give the speech files, "
                                  "or a --glob that finds them", kind=DIRECTORY)
             if _is_jsonl(name, input_format):
-                yield from _jsonl_speeches(name, max_bytes=max_bytes, skip=skip)
+                yield from _jsonl_speeches(name, given[name], max_bytes=max_bytes, skip=skip)
             else:
-                yield from _text_speeches(name, max_bytes=max_bytes, skip=skip)
+                yield from _text_speeches(name, given[name], max_bytes=max_bytes, skip=skip)
         except InputError as err:
             yield Failure(display_name(name), str(err), err.kind)
