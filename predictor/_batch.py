@@ -88,12 +88,18 @@ def _never(key: InputKey) -> bool:
 def expand_inputs(inputs: list[str], *, glob: str) -> Iterator[str]:
     """Each input in order, a folder replaced by its files matching ``glob`` (recursively, sorted).
 
-    A folder with no such file stays as it is given, for the reader to report.
+    A folder with no such file stays as it is given, for the reader to report. A file reached through a
+    symlink that leads out of the folder is left out: a folder of untrusted pages cannot point at other files.
     """
     for name in inputs:
         path = Path(name)
-        files = sorted(p for p in path.rglob(glob) if p.is_file()) if name != STDIN and path.is_dir() else []
+        files = sorted(p for p in path.rglob(glob) if p.is_file() and _within(p, path)) if (
+            name != STDIN and path.is_dir()) else []
         yield from (str(p) for p in files) if files else [name]
+
+
+def _within(file: Path, folder: Path) -> bool:
+    return file.resolve().is_relative_to(folder.resolve())
 
 
 def _is_jsonl(name: str, input_format: str) -> bool:

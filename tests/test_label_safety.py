@@ -263,6 +263,19 @@ def test_bad_options_are_usage_errors(tmp_path, capsys, args, message):
     assert stop.value.code == 2 and message in capsys.readouterr().err
 
 
+def test_a_folder_cannot_lead_to_files_outside_it(run, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SPEECH.replace("园区", "机密"), encoding="utf-8")
+    folder = tmp_path / "pages"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "page.txt").write_text(SPEECH, encoding="utf-8")
+    os.symlink(secret, folder / "link.txt")
+    os.symlink(tmp_path, folder / "sub" / "up")
+    code, out, err = run(folder, "--format", "jsonl")
+    assert code == 0 and "机密" not in out
+    assert {json.loads(line)["doc_id"] for line in out.splitlines()} == {str(folder / "page.txt")}
+
+
 class _DyingLabeller:
     """The real labeller, but its worker process is killed on a speech holding ``KILL`` (once, or always)."""
 
