@@ -17,7 +17,6 @@ is needed, so memory does not grow with the input.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

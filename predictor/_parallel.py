@@ -28,7 +28,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from govspeech.predictor._batch import Done, Failure, Item, Note, SpeechItem
+from govspeech.predictor._batch import Done, Failure, Item, SpeechItem
 from govspeech.predictor._orphans import die_with_parent
 from govspeech.predictor._output import render
 

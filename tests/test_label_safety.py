@@ -14,32 +14,16 @@ import pytest
 
 import govspeech.predictor as predictor
 from govspeech.cli import main
-from govspeech.predictor._batch import Done, Failure, SpeechItem, iter_speeches
+from govspeech.predictor._batch import Done, Failure, SpeechItem
 from govspeech.predictor._parallel import CRASHED, Rendered, label_stream
 
-SPEECH = "同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n"
+from test_bad_inputs import SPEECH, good, run  # noqa: F401  (fixtures)
+
 # Synthetic page whose first speech is all site debris: it gives no output row at all.
 DEBRIS_FIRST = "篇1:本站声明\n版权所有 转载请注明\n小编推荐\n篇2:讲话\n同志们:\n要加快园区建设,力争年内建成投产。\n"
 
 
-@pytest.fixture()
-def run(mini_model, capsys):
-    def run(*args):
-        code = main(["label", *map(str, args), "--model", str(mini_model)])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-    return run
-
-
-@pytest.fixture()
-def good(tmp_path):
-    path = tmp_path / "good.txt"
-    path.write_text(SPEECH, encoding="utf-8")
-    return path
-
-
-def _cli(*args, **popen):
+def _cli(*args):
     return [sys.executable, "-m", "govspeech.cli", "label", *map(str, args)]
 
 

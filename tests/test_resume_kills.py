@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-SPEECH = "同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n"
-# Synthetic page whose first speech is all site debris: it gives no output row.
-DEBRIS_FIRST = "篇1:本站声明\n版权所有 转载请注明\n小编推荐\n篇2:讲话\n同志们:\n要加快园区建设,力争年内建成投产。\n"
+from test_label_safety import DEBRIS_FIRST, SPEECH
+
 # Small chunks, so that a short run under -j 2 commits many times (the chunk size does not change the output).
 RUNNER = ("import sys; from govspeech.predictor import _parallel; "
           "_parallel.label_stream.__kwdefaults__['chunk_chars'] = 2000; "
