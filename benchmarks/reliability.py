@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_label_safety import DEBRIS_FIRST, SPEECH, _alive, _children  # noqa: E402
+from test_label_safety import SPEECH, _alive, _children  # noqa: E402
 from test_resume_kills import label, make_inputs, trial  # noqa: E402
 
 
@@ -33,9 +33,10 @@ def _command(*args) -> list[str]:
     return [sys.executable, "-m", "govspeech.cli", "label", *map(str, args)]
 
 
-def _first_line(err: str) -> str:
-    line = err.strip().splitlines()[0] if err.strip() else ""
-    return line.replace("|", "\\|")
+def _messages(err: str) -> str:
+    """The lines of standard error that say something (not argparse's usage block), for a table cell."""
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith((" ", "usage:"))]
+    return "<br>".join(lines).replace("|", "\\|") or "(nothing)"
 
 
 def _run(args, model, **popen) -> tuple[int, str]:
@@ -103,8 +104,6 @@ def cases(work: Path, model) -> list[tuple[str, tuple[int, str]]]:
         '{"id": "sur\\ud800", "text": "同志们:\\n要加快\\udc00园区建设。"}',
         json.dumps({"id": "line\nbreak", "text": SPEECH}, ensure_ascii=False),
         json.dumps({"id": "good", "text": SPEECH}, ensure_ascii=False)]) + "\n", encoding="utf-8")
-    page = work / "page.txt"
-    page.write_text(DEBRIS_FIRST, encoding="utf-8")
     with open("/dev/full", "w") as full:
         dev_full = _run([good], model, stdout=full, stderr=subprocess.PIPE)
     return [
@@ -120,7 +119,6 @@ def cases(work: Path, model) -> list[tuple[str, tuple[int, str]]]:
         ("standard output closed (`>&-`)", _run([good], model, preexec_fn=lambda: os.close(1))),
         ("JSONL: 100 000-deep nesting, a lone surrogate, an id with a line break, then a good record",
          _run([hostile, "--format", "csv"], model)),
-        ("a page whose first speech is all debris", _run([page], model)),
         ("`--glob /etc/passwd`", _run([work, "--glob", "/etc/passwd"], model)),
         ("`--glob '../*'`", _run([work, "--glob", "../*"], model)),
         ("`--max-file-mb nan` (also `inf`, `-1`)", _run([good, "--max-file-mb", "nan"], model)),
@@ -168,9 +166,9 @@ def main() -> None:
         found = cases(work / "cases", model)
         trials = kill_trials(work / "kills", model, args.seeds)
     print(HEADER)
-    print("| case | exit code | standard error (first line) |\n|---|---|---|")
-    for what, (code, line) in found:
-        print(f"| {what} | {code} | {line.replace(tmp, '…') or '(nothing)'} |")
+    print("| case | exit code | standard error |\n|---|---|---|")
+    for what, (code, err) in found:
+        print(f"| {what} | {code if code >= 0 else f'killed ({code})'} | {_messages(err.replace(tmp, '…'))} |")
     print(KILLS.format(seeds=args.seeds))
     print("| format | -j | signal | resumed output identical |\n|---|---|---|---|")
     for fmt, jobs, name, same in trials:
@@ -181,10 +179,17 @@ HEADER = """# Reliability of `govspeech label`
 
 What `govspeech label` does on hostile input and faults, as measured by
 `benchmarks/reliability.py` (this file is its output; regenerate it with
-`python benchmarks/reliability.py > docs/reliability.md`, a few minutes on
-two cores). Exit codes are README's "Exit codes"; each failure is one line
-on standard error, never a traceback. Paths of the temporary folder are
-shown as `…`; the model is a small one trained from the test fixtures.
+`python benchmarks/reliability.py > docs/reliability.md`, about a quarter
+of an hour on two busy cores). Exit codes are README's "Exit codes"; each
+failure is one line on standard error (lines are joined by `<br>` here),
+never a traceback; a JSONL record's failure is its own, the rest of the
+stream is labelled. Paths of the temporary folder are shown as `…`; the
+model is a small one trained from the test fixtures. The tests of
+`tests/test_label_safety.py` assert each of these, and also: an `--out`
+through a relative path or a hard link, a full disk under `--out` (exit 4,
+`F.partial` kept and resumed to the same bytes), files reached through
+symlinks out of a folder, and a worker killed under `-j 2` (labelled again;
+killed twice, that input alone fails with exit 17).
 """
 
 KILLS = """
@@ -195,8 +200,8 @@ random number of inputs, plus up to 30 ms), resumes it with `--resume`, and
 compares the output with an uninterrupted run's, byte for byte. The input is
 a JSONL stream of 80 records with repeated ids, debris-first pages, a record
 refused for its id and one with a lone surrogate, then a debris-first page
-given twice ({seeds} trials per row; `tests/test_resume_kills.py` runs them
-in the test suite).
+given twice ({seeds} trial(s) per row; `tests/test_resume_kills.py` runs
+them in the test suite).
 """
 
 if __name__ == "__main__":

@@ -46,8 +46,8 @@ def check_name(source: str, name: str, what: str) -> None:
     """InputError if ``name`` (an id or a file name) holds a control character."""
     if found := _CONTROL.search(name):
         raise InputError(f"{printable(source)}: the {what} holds a control character (U+{ord(found.group()):04X}), "
-                         f"which would break rows of text and CSV output; give a {what} without line breaks or "
-                         "control characters", kind=BAD_RECORD)
+                         "which would break rows of text and CSV output; give one without line breaks or control "
+                         "characters", kind=BAD_RECORD)
 
 
 def _replace_surrogates(value: str, notes: list[str], what: str) -> str:
