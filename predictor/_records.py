@@ -62,7 +62,7 @@ def parse_record(source: str, line: bytes | None, max_bytes: int | None) -> tupl
     if line is None:
         raise InputError(f"{source}: a record over the {max_bytes / 2**20:g} MB limit for one speech; split it, or "
                          "pass --max-file-mb 0 to label it anyway", kind=TOO_LARGE)
-    if _depth(line) > MAX_JSON_DEPTH:
+    if line.count(b"[") + line.count(b"{") > MAX_JSON_DEPTH and _depth(line) > MAX_JSON_DEPTH:  # cheap test first
         raise InputError(f"{source}: JSON nested deeper than {MAX_JSON_DEPTH} levels; one speech a line: "
                          '{"id": ..., "text": ...}', kind=BAD_RECORD)
     try:
