@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import signal
 import sys
 from pathlib import Path
+
+from govspeech._arguments import glob_pattern, megabytes
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # 141, what `cat` gives when `head` stops reading
@@ -181,28 +182,6 @@ def _jobs(value: str) -> int:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _megabytes(value: str) -> float:
-    """``--max-file-mb``: a finite number of MB, 0 for no limit."""
-    try:
-        mb = float(value)
-    except ValueError:
-        mb = math.nan
-    if not math.isfinite(mb) or mb < 0:
-        raise argparse.ArgumentTypeError(f"expected a size in MB, 0 or more (0: no limit), got {value!r}")
-    return mb
-
-
-def _glob(value: str) -> str:
-    """``--glob``: a pattern of file names inside the folders given; it may not lead out of them."""
-    from pathlib import PurePath
-
-    pattern = PurePath(value)
-    if not value or pattern.is_absolute() or ".." in pattern.parts or value.startswith("~"):
-        raise argparse.ArgumentTypeError(f"expected a pattern of files inside the folders given (e.g. '*.txt'), "
-                                         f"got {value!r}, which leads out of them")
-    return value
-
-
 def _quiet_stdout() -> None:
     """Point standard output at /dev/null, so the exit flush of what could not be written stays silent."""
     try:
@@ -238,14 +217,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
-    p.add_argument("--glob", default="*.txt", type=_glob,
+    p.add_argument("--glob", default="*.txt", type=glob_pattern,
                    help="files to label inside folders (default: *.txt); cannot lead out of them")
     p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
                    help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
                         "anything else (and -) is speech text")
     p.add_argument("--resume", action="store_true",
                    help="with --out: keep what an interrupted (or finished) run wrote and skip its inputs")
-    p.add_argument("--max-file-mb", type=_megabytes, metavar="MB",
+    p.add_argument("--max-file-mb", type=megabytes, metavar="MB",
                    help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
     p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
