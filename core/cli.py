@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
 
+from govspeech._arguments import glob_pattern, megabytes
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 
 
@@ -121,25 +123,35 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_label(args) -> int:
-    import govspeech.predictor as predictor
-    from govspeech.predictor._pipeline import label_inputs
-
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
         raise UsageError("--resume works for text, jsonl and csv; label into a new HTML file")
-    labeller = predictor.load(args.model, sha256=args.model_sha256)
-    try:
-        sink = predictor.OutputSink(args.out, args.format, resume=args.resume)
-    except OSError as err:
-        raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-                          "writable") from None
+    if not args.out and sys.stdout is None:
+        raise OutputError("standard output is closed; give --out FILE, or let the output go somewhere")
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
+    if not args.out:
+        return _label(args, None)
+    from govspeech.predictor import OutputLock, check_out
+
+    check_out(args.out, args.inputs, glob=args.glob, stdin="-")  # before any work: nothing is written yet
+    with OutputLock(args.out) as lock:  # released on every way out; a killed run's lock is taken over
+        if lock.note:
+            print(f"govspeech: {lock.note}", file=sys.stderr)
+        return _label(args, args.out)
+
+
+def _label(args, out: str | None) -> int:
+    import govspeech.predictor as predictor
+    from govspeech.predictor._pipeline import label_inputs
+
+    labeller = predictor.load(args.model, sha256=args.model_sha256)
+    sink = predictor.OutputSink(out, args.format, resume=args.resume)
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                            verbose=args.verbose, excel=args.excel)
     if summary.interrupted:
-        resume = "; run again with --resume to go on" if args.out else ""
+        resume = "; run again with --resume to go on" if out else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
         return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
@@ -201,6 +213,14 @@ def _jobs(value: str) -> int:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the exit flush of what could not be written stays silent."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -214,11 +234,12 @@ def _add_input_arguments(p: argparse.ArgumentParser, *, label_outputs: bool = Fa
     _add_model_arguments(p)
     p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
-    p.add_argument("--glob", default="*.txt", help="files to label inside folders (default: *.txt)")
+    p.add_argument("--glob", default="*.txt", type=glob_pattern,
+                   help="files to label inside folders (default: *.txt); cannot lead out of them")
     p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
                    help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
                         "anything else (and -) is speech text")
-    p.add_argument("--max-file-mb", type=float, metavar="MB",
+    p.add_argument("--max-file-mb", type=megabytes, metavar="MB",
                    help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
 
 
@@ -315,10 +336,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stderr is None:  # started with stderr closed: messages go nowhere rather than fail
+        sys.stderr = open(os.devnull, "w")
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
+        _quiet_stdout()
+        return exit_code("broken pipe")
     except GovspeechError as err:
+        if isinstance(err, OutputError):
+            _quiet_stdout()
         print(f"govspeech: {err}", file=sys.stderr)
         return exit_code(err)
     except KeyboardInterrupt:

@@ -12,16 +12,16 @@ This module is the base layer: it imports nothing of the project.
 from __future__ import annotations
 
 __all__ = [
-    "BAD_RECORD", "DIRECTORY", "EMPTY", "EXIT_CODES", "INPUT_KINDS", "MISSING", "NOT_TEXT", "TOO_LARGE", "UNREADABLE",
+    "BAD_RECORD", "CRASHED", "DIRECTORY", "EMPTY", "EXIT_CODES", "INPUT_KINDS", "MISSING", "NOT_TEXT", "TOO_LARGE", "UNREADABLE",
     "ConfigError", "CorpusError", "GovspeechError", "InputError", "ModelError", "OutputError", "UsageError",
     "exit_code",
 ]
 
 # What went wrong with one input (a file, or a JSONL record). BAD_RECORD: a JSONL
-# line that is not an object with a string "text".
-MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD = (
-    "missing", "directory", "empty", "not text", "too large", "unreadable", "bad record")
-INPUT_KINDS = (MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD)
+# line that is not an object with a string "text". CRASHED: the worker process labelling it died twice.
+MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD, CRASHED = (
+    "missing", "directory", "empty", "not text", "too large", "unreadable", "bad record", "crashed")
+INPUT_KINDS = (MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD, CRASHED)
 
 # README "Exit codes". "inputs failed": inputs failed for different reasons.
 EXIT_CODES = {
@@ -30,8 +30,9 @@ EXIT_CODES = {
     "usage": 2,
     "config": 3, "corpus": 3, "model": 3,
     "output": 4,
-    MISSING: 10, DIRECTORY: 11, EMPTY: 12, NOT_TEXT: 13, TOO_LARGE: 14, UNREADABLE: 15, BAD_RECORD: 16,
+    MISSING: 10, DIRECTORY: 11, EMPTY: 12, NOT_TEXT: 13, TOO_LARGE: 14, UNREADABLE: 15, BAD_RECORD: 16, CRASHED: 17,
     "interrupted": 130,
+    "broken pipe": 141,  # 128 + SIGPIPE, as `cat` exits when `head` stops reading
 }
 
 

@@ -18,15 +18,16 @@ is needed, so memory does not grow with the input.
 
 from __future__ import annotations
 
-import json
-import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govspeech.errors import BAD_RECORD, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, InputError
+from govspeech.errors import DIRECTORY, UNREADABLE, InputError
 from govspeech.predictor._inputs import (STDIN, FileInfo, bad_bytes_note, display_name, open_input, read_speeches,
-                                         text_speeches)
+                                         stdin_bytes, text_speeches)
+from govspeech.predictor._records import check_name, parse_record
+from govspeech.predictor._resume import InputKey
 
 __all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",
            "expand_inputs", "iter_speeches"]
@@ -67,9 +68,10 @@ class Failure:
 
 @dataclass(frozen=True)
 class Done:
-    """An input read in full: all its speeches were given before this."""
+    """An input read in full: all its speeches were given before this; ``key`` identifies it for --resume."""
 
     source: str
+    key: InputKey | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Skipped:
 Item = SpeechItem | Note | Failure | Done | Skipped
 
 
-def _never(doc_id: str) -> bool:
+def _never(key: InputKey) -> bool:
     return False
 
 
@@ -93,12 +95,18 @@ def _any_meta(source: str, meta: dict) -> dict:
 def expand_inputs(inputs: list[str], *, glob: str) -> Iterator[str]:
     """Each input in order, a folder replaced by its files matching ``glob`` (recursively, sorted).
 
-    A folder with no such file stays as it is given, for the reader to report.
+    A folder with no such file stays as it is given, for the reader to report. A file reached through a
+    symlink that leads out of the folder is left out: a folder of untrusted pages cannot point at other files.
     """
     for name in inputs:
         path = Path(name)
-        files = sorted(p for p in path.rglob(glob) if p.is_file()) if name != STDIN and path.is_dir() else []
+        files = sorted(p for p in path.rglob(glob) if p.is_file() and _within(p, path)) if (
+            name != STDIN and path.is_dir()) else []
         yield from (str(p) for p in files) if files else [name]
+
+
+def _within(file: Path, folder: Path) -> bool:
+    return file.resolve().is_relative_to(folder.resolve())
 
 
 def _is_jsonl(name: str, input_format: str) -> bool:
@@ -118,64 +126,46 @@ def _record_lines(handle, max_bytes: int | None) -> Iterator[bytes | None]:
             yield line
 
 
-def _record(source: str, line: bytes | None, max_bytes: int | None,
-            check_meta: Callable[[str, dict], dict]) -> tuple[str, str, dict]:
-    """(id, text, metadata) of one JSONL line, or InputError."""
-    if line is None:
-        raise InputError(f"{source}: a record over the {max_bytes / 2**20:g} MB limit for one speech; split it, or "
-                         "pass --max-file-mb 0 to label it anyway", kind=TOO_LARGE)
-    try:
-        record = json.loads(line.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not UTF-8; a JSONL stream must be UTF-8 text", kind=NOT_TEXT) from None
-    except json.JSONDecodeError as err:
-        raise InputError(f'{source}: not JSON ({err.msg}); one speech a line: {{"id": ..., "text": ...}}',
-                         kind=BAD_RECORD) from None
-    text = record.get("text") if isinstance(record, dict) else None
-    if not isinstance(text, str):
-        raise InputError(f'{source}: expected an object with a string "text", got '
-                         f"{type(text if isinstance(record, dict) else record).__name__}", kind=BAD_RECORD)
-    if not text.strip():
-        raise InputError(f"{source}: empty text; nothing to label", kind=EMPTY)
-    meta = check_meta(source, {k: v for k, v in record.items() if k not in ("id", "text")})
-    return str(record.get("id", source)), text, meta
-
-
-def _jsonl_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool],
+def _jsonl_speeches(name: str, occurrence: int, *, max_bytes: int | None, skip: Callable[[InputKey], bool],
                     check_meta: Callable[[str, dict], dict]) -> Iterator[Item]:
-    """Every record of a JSONL stream as an input of its own."""
+    """Every record of a JSONL stream as an input of its own, identified by its line."""
     label = display_name(name)
-    handle = sys.stdin.buffer if name == STDIN else open_input(Path(name), label)
+    handle = stdin_bytes() if name == STDIN else open_input(Path(name), label)
     try:
         for number, line in enumerate(_record_lines(handle, max_bytes), start=1):
             if line is not None and not line.strip():
                 continue
             source = f"{label}:{number}"
+            key = (source, occurrence)
+            if skip(key):
+                yield Skipped(source)
+                continue
             try:
-                doc_id, text, meta = _record(source, line, max_bytes, check_meta)
+                doc_id, text, meta, notes = parse_record(source, line, max_bytes)
+                meta = check_meta(source, meta)
             except InputError as err:
                 yield Failure(source, str(err), err.kind)
                 continue
-            if skip(doc_id):
-                yield Skipped(source)
-                continue
+            yield from (Note(source, f"{source}: {note}") for note in notes)
             for speech in text_speeches(doc_id, text):
                 yield SpeechItem(source, speech.doc_id, speech.text, speech.first_sent_id, meta)
-            yield Done(source)
+            yield Done(source, key)
     except OSError as err:
         raise InputError(f"{label}: cannot read ({err.strerror or err}); check the file", kind=UNREADABLE) from None
     finally:
-        if handle is not sys.stdin.buffer:
+        if name != STDIN:
             handle.close()
 
 
-def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bool],
+def _text_speeches(name: str, occurrence: int, *, max_bytes: int | None, skip: Callable[[InputKey], bool],
                    check_meta: Callable[[str, dict], dict]) -> Iterator[Item]:
     """The speeches of one text file (or standard input), streamed by ``read_speeches``."""
     doc_name = display_name(name)
-    if skip(doc_name):
+    key = (doc_name, occurrence)
+    if skip(key):
         yield Skipped(doc_name)
         return
+    check_name(doc_name, doc_name, "file name")
     info, speeches, meta = FileInfo(), 0, check_meta(doc_name, {})  # none, but it may fix the CSV columns
     for speech in read_speeches(name, name=doc_name, max_bytes=max_bytes, info=info):
         if speeches == 0:
@@ -185,28 +175,30 @@ def _text_speeches(name: str, *, max_bytes: int | None, skip: Callable[[str], bo
     if info.bad.count:
         yield Note(doc_name, bad_bytes_note(doc_name, info))
     yield Note(doc_name, f"{doc_name}: {speeches} speech(es) labelled", verbose=True)
-    yield Done(doc_name)
+    yield Done(doc_name, key)
 
 
 def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str = "auto",
-                  max_bytes: int | None = None, skip: Callable[[str], bool] = _never,
+                  max_bytes: int | None = None, skip: Callable[[InputKey], bool] = _never,
                   check_meta: Callable[[str, dict], dict] = _any_meta) -> Iterator[Item]:
     """Speeches of every input in order, a ``Failure`` for each input (or JSONL line) that cannot be read.
 
     ``max_bytes`` refuses a larger text file or JSONL record (None: no limit);
-    ``skip(doc_id)`` tells which inputs an output being resumed holds already;
+    ``skip(key)`` tells which inputs (``predictor._resume.InputKey``) an output being resumed holds already;
     ``check_meta(source, meta)`` gives a JSONL record's metadata as written, or InputError.
     """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, got {input_format!r}")
+    given: Counter[str] = Counter()  # the same file given twice is two inputs
     for name in expand_inputs(inputs, glob=glob):
+        given[name] += 1
         try:
             if name != STDIN and Path(name).is_dir():
                 raise InputError(f"{name}: a folder with no file matching {glob!r} inside; give the speech files, "
                                  "or a --glob that finds them", kind=DIRECTORY)
             if _is_jsonl(name, input_format):
-                yield from _jsonl_speeches(name, max_bytes=max_bytes, skip=skip, check_meta=check_meta)
+                yield from _jsonl_speeches(name, given[name], max_bytes=max_bytes, skip=skip, check_meta=check_meta)
             else:
-                yield from _text_speeches(name, max_bytes=max_bytes, skip=skip, check_meta=check_meta)
+                yield from _text_speeches(name, given[name], max_bytes=max_bytes, skip=skip, check_meta=check_meta)
         except InputError as err:
             yield Failure(display_name(name), str(err), err.kind)

@@ -19,7 +19,7 @@ from govspeech.features import (BadBytes, NotTextError, decode_blocks, detect_en
                       split_units)
 
 __all__ = ["STDIN", "FileInfo", "InputError", "SpeechText", "bad_bytes_note", "display_name", "open_input",
-           "read_speech_file", "read_speeches", "speeches_of", "text_speeches"]
+           "read_speech_file", "read_speeches", "speeches_of", "stdin_bytes", "text_speeches"]
 
 STDIN = "-"
 
@@ -50,7 +50,7 @@ def read_speeches(source: str | Path, *, name: str | None = None, max_bytes: int
     cfg = limits().input
     name = name or display_name(str(source))
     info = info if info is not None else FileInfo()
-    handle = sys.stdin.buffer if str(source) == STDIN else open_input(Path(source), name, max_bytes)
+    handle = stdin_bytes() if str(source) == STDIN else open_input(Path(source), name, max_bytes)
     try:
         head = handle.read(cfg.detect_sample_bytes)
         if not head:
@@ -68,8 +68,15 @@ def read_speeches(source: str | Path, *, name: str | None = None, max_bytes: int
         raise InputError(f"{name}: cannot read ({err.strerror or err}); check the file and its permissions",
                          kind=UNREADABLE) from None
     finally:
-        if handle is not sys.stdin.buffer:
+        if str(source) != STDIN:
             handle.close()
+
+
+def stdin_bytes():
+    """Standard input as bytes, or InputError when it is closed (``<&-``)."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise InputError("stdin: standard input is closed; pipe the speeches in, or give files", kind=UNREADABLE)
+    return sys.stdin.buffer
 
 
 def display_name(source: str) -> str:

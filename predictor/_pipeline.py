@@ -78,7 +78,7 @@ def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: in
                     if verbose or not result.verbose:
                         report(result.message if result.verbose else f"warning: {result.message}")
                 elif isinstance(result, Done):
-                    sink.commit()
+                    sink.commit(result.key)
                     summary.ok += 1
                     mark = sink.mark()
                     profiles.extend(pending)

@@ -5,19 +5,24 @@ Each input's output is appended as it is labelled and taken back (the
 partial file truncated) if the input fails, so a bad file leaves nothing.
 Standard output is flushed speech by speech, for a reader of the stream.
 ``resume`` keeps what an interrupted run wrote to ``OUT.partial`` (or what a
-finished ``OUT`` holds) and reports the inputs already there, to be skipped.
+finished ``OUT`` holds) and reports the inputs already there, to be skipped,
+from the journal ``OUT.resume.jsonl`` (``predictor._resume``). A write that
+fails (a full disk) raises ``OutputError`` with the partial file cut back to
+its last whole input, for ``--resume``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from govspeech.predictor._output import doc_id_of_line, output_records
+from govspeech.errors import OutputError
+from govspeech.predictor._guard import companion
+from govspeech.predictor._resume import InputKey, Journal
 
 __all__ = ["OutputSink"]
 
@@ -27,13 +32,11 @@ __all__ = ["OutputSink"]
 # which --resume labels again.
 FSYNC_SECONDS = 1.0
 
-_SPEECH_SUFFIX = re.compile(r"#\d+$")  # file#N: the N-th speech of a file
-
 
 class OutputSink:
     def __init__(self, out: str | Path | None, fmt: str, *, resume: bool = False):
         self.fmt = fmt
-        self.done: set[str] = set()
+        self._journal = None
         self.first_line = b""  # of the output kept by --resume: a CSV header fixes the columns
         self._synced = time.monotonic()
         if out is None:
@@ -41,22 +44,27 @@ class OutputSink:
             self._handle, self._empty = sys.stdout, True
             return
         self.path = Path(out)
-        self.partial = self.path.with_name(self.path.name + ".partial")
-        keep = 0
-        if resume and self.partial.exists():
-            self.done, keep = _scan(self.partial, fmt, complete=False)
-        elif resume and self.path.exists():  # a finished run: go on from a copy, OUT stays whole until the rename
-            shutil.copyfile(self.path, self.partial)
-            self.done, keep = _scan(self.partial, fmt, complete=True)
-        self._handle = open(self.partial, "r+b" if keep else "wb")
-        self.first_line = self._handle.readline() if keep else b""
-        self._handle.truncate(keep)
-        self._handle.seek(keep)
+        self.partial = companion(self.path, ".partial")  # in the output's own folder: the rename is atomic
+        try:
+            if resume and not self.partial.exists() and self.path.exists():
+                shutil.copyfile(self.path, self.partial)  # a finished run: go on from a copy, OUT stays whole
+            size = self.partial.stat().st_size if resume and self.partial.exists() else 0
+            self._journal = Journal(self.path, fmt, resume=resume, output_size=size)
+            keep = self._journal.end
+            self._handle = open(self.partial, "r+b" if keep else "wb")
+            self.first_line = self._handle.readline() if keep else b""
+            self._handle.truncate(keep)  # a torn or uncommitted tail goes
+            self._handle.seek(keep)
+        except OutputError:
+            raise
+        except OSError as err:
+            raise OutputError(f"cannot write {self.path} ({err.strerror or err}); check that its folder exists "
+                              "and is writable") from None
         self._empty = keep == 0
 
-    def already_labelled(self, name: str) -> bool:
-        """Whether the output kept from an earlier run holds this input's speeches."""
-        return name in self.done or f"{name}#1" in self.done
+    def already_labelled(self, key: InputKey) -> bool:
+        """Whether the output kept from an earlier run holds this input (``predictor._resume``)."""
+        return self._journal is not None and key in self._journal.done
 
     @property
     def needs_header(self) -> bool:
@@ -69,59 +77,72 @@ class OutputSink:
     def write(self, text: str) -> None:
         if text:
             self._empty = False
-        if self.path:
-            self._handle.write(text.encode("utf-8"))
-        else:
-            self._handle.write(text)
-            self._handle.flush()
+        with self._failing():
+            if self.path:
+                self._handle.write(text.encode("utf-8"))
+            else:
+                self._handle.write(text)
+                self._handle.flush()
 
-    def commit(self) -> None:
+    def commit(self, key: InputKey | None = None) -> None:
         """An input is complete: hand it to the OS so a killed run keeps it (and to the disk, now and then)."""
-        self._handle.flush()
-        if self.path and time.monotonic() - self._synced >= FSYNC_SECONDS:
-            os.fsync(self._handle.fileno())
-            self._synced = time.monotonic()
+        with self._failing():
+            self._handle.flush()
+            if self._journal is not None and key is not None:
+                self._journal.commit(key, self._handle.tell())
+            if self.path and time.monotonic() - self._synced >= FSYNC_SECONDS:
+                self._sync()
+
+    def _sync(self) -> None:
+        os.fsync(self._handle.fileno())  # the output first: the journal never names what is not on disk
+        self._journal.sync()
+        self._synced = time.monotonic()
 
     def rollback(self, mark: int) -> None:
         if self.path:
-            self._handle.truncate(mark)
-            self._handle.seek(mark)
+            with self._failing():
+                self._handle.truncate(mark)
+                self._handle.seek(mark)
             self._empty = mark == 0
 
     def finish(self) -> None:
-        """Close and, for --out, rename the complete partial file to its name."""
-        if self.path:
+        """Close and, for --out, rename the complete partial file to its name (its journal stays beside it)."""
+        with self._failing():
             self._handle.flush()
-            os.fsync(self._handle.fileno())
-            self._handle.close()
-            os.replace(self.partial, self.path)
-        else:
-            self._handle.flush()
+            if self.path:
+                self._sync()
+                self._handle.close()
+                self._journal.close()
+                os.replace(self.partial, self.path)
 
     def abandon(self) -> None:
         """Close on interruption; the partial file stays for --resume."""
         if self.path:
             self._handle.close()
+            self._journal.close()
 
+    @contextmanager
+    def _failing(self):
+        """A write that fails (full disk, closed stream) ends the run with OutputError (exit 4); a reader that
+        went away (BrokenPipeError) passes as it is. ``--out``'s partial file keeps the inputs committed, for
+        --resume."""
+        try:
+            yield
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            where = self.partial if self.path else "standard output"
+            if self.path:
+                self._drop()
+            raise OutputError(f"cannot write {where} ({err.strerror or err}); free space or choose another "
+                              "output" + ("; then run again with --resume to go on" if self.path else "")) from None
 
-def _scan(path: Path, fmt: str, *, complete: bool) -> tuple[set[str], int]:
-    """(doc ids kept, bytes kept) of an earlier output. Of an interrupted one, the last
-    input's speeches may be cut off: they are dropped and that input is labelled again."""
-    doc_ids: set[str] = set()
-    starts: list[tuple[str, int]] = []  # (input, offset of its first line)
-    offset = 0
-    with open(path, "rb") as handle:
-        for raw in output_records(handle, fmt):
-            doc_id = doc_id_of_line(raw, fmt) if raw.endswith(b"\n") else ""
-            if doc_id == "":  # a torn line: the interruption came here
-                break
-            if doc_id is not None:
-                key = _SPEECH_SUFFIX.sub("", doc_id)
-                if not starts or starts[-1][0] != key:
-                    starts.append((key, offset))
-                doc_ids.add(doc_id)
-            offset += len(raw)
-    if complete or not starts:
-        return doc_ids, offset if doc_ids else 0
-    last, keep = starts[-1]
-    return {d for d in doc_ids if _SPEECH_SUFFIX.sub("", d) != last}, keep
+    def _drop(self) -> None:
+        """Cut the partial file back to the last committed input and close it, dropping unwritten buffers."""
+        committed = self._journal.end
+        try:
+            os.ftruncate(self._handle.fileno(), committed)
+        except OSError:
+            pass  # the journal still ends at the last commit: --resume cuts the rest
+        self._handle.raw.close()  # the buffer is not flushed: it holds what failed
+        self._journal.close()
