@@ -264,7 +264,7 @@ class _DyingLabeller:
     """The real labeller, but its worker process is killed on a speech holding ``KILL`` (once, or always)."""
 
     def __init__(self, real, flag, always):
-        self.real, self.flag, self.always, self.roles = real, flag, always, real.roles
+        self.real, self.flag, self.always, self.roles, self.model = real, flag, always, real.roles, real.model
 
     def label(self, text, **kwargs):
         if "KILL" in text and (self.always or not self.flag.exists()):
@@ -281,9 +281,10 @@ def test_a_killed_worker_is_retried_once_then_fails_its_input_alone(tmp_path, mi
         items += [SpeechItem(f"in{i}", f"in{i}", text), Done(f"in{i}", (f"in{i}", 1))]
     real = predictor.load(mini_model)
     dying = _DyingLabeller(real, tmp_path / "killed", always)
-    results = list(label_stream(iter(items), labeller=dying, model_path=str(mini_model), fmt="jsonl", jobs=2,
+    layout = predictor.Layout("jsonl", real.roles, False)
+    results = list(label_stream(iter(items), labeller=dying, model_path=str(mini_model), layout=layout, jobs=2,
                                 chunk_chars=len(SPEECH)))
-    expected = list(label_stream(iter(items), labeller=real, model_path=str(mini_model), fmt="jsonl", jobs=1))
+    expected = list(label_stream(iter(items), labeller=real, model_path=str(mini_model), layout=layout, jobs=1))
     assert (tmp_path / "killed").exists()  # a worker did die
     if not always:
         assert results == expected
