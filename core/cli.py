@@ -14,17 +14,20 @@ import sys
 from pathlib import Path
 
 from govspeech._arguments import glob_pattern, megabytes
+from govspeech.version import __version__
+import govspeech.predictor as predictor
+from govspeech.atomic import atomic_write_text
+from govspeech.config import ConfigError, parse_override, read_corpus_config
+from govspeech.features import debris_scores, limits
+from govspeech.predictor import OutputLock, check_out, label_inputs, parquet_unavailable, profile_inputs, resolve_jobs, structure_report, write_table
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 
 
 def _write_json(path: str, payload: dict) -> None:
-    from govspeech.trainer._atomic import atomic_write_text
-
     atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
 def cmd_corpus(args) -> int:
-    from govspeech.config import read_corpus_config
     from govspeech.trainer import build_corpus
 
     config = read_corpus_config(args.config)  # checked before the raw speeches are read
@@ -40,7 +43,7 @@ def cmd_agreement(args) -> int:
     from govspeech.trainer import agreement, load_pass
 
     if args.paraphrases_of:  # --first is a rewrites file: its labels are the paraphrased units' inherited ones
-        from govspeech.trainer._corpus import load_corpus, load_paraphrases
+        from govspeech.trainer import load_corpus, load_paraphrases
 
         units = load_paraphrases(args.first, load_corpus(args.paraphrases_of))
         first = {(u.doc_id, u.sent_id): (u.labels, False) for u in units if not u.duplicate_of}
@@ -73,8 +76,6 @@ def cmd_train(args) -> int:
 
 def _override(item: str) -> tuple[str, str]:
     """One ``--set KEY=VALUE`` (no ``=``: a usage error, exit 2); the config checks key and value (exit 3)."""
-    from govspeech.config import ConfigError, parse_override
-
     try:
         return parse_override(item)
     except ConfigError as err:
@@ -82,7 +83,6 @@ def _override(item: str) -> tuple[str, str]:
 
 
 def cmd_debris(args) -> int:
-    from govspeech.features import debris_scores
     from govspeech.trainer import load_corpus
 
     result = debris_scores(load_corpus(args.data))
@@ -109,7 +109,6 @@ def cmd_cv(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    import govspeech.predictor as predictor
     from govspeech.trainer import baseline_scores, evaluate, format_scores, load_corpus
 
     labeller = predictor.load(args.model, sha256=args.model_sha256)
@@ -132,8 +131,6 @@ def cmd_label(args) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     if not args.out:
         return _label(args, None)
-    from govspeech.predictor import OutputLock, check_out
-
     check_out(args.out, args.inputs, glob=args.glob, stdin="-")  # before any work: nothing is written yet
     with OutputLock(args.out) as lock:  # released on every way out; a killed run's lock is taken over
         if lock.note:
@@ -142,9 +139,6 @@ def cmd_label(args) -> int:
 
 
 def _label(args, out: str | None) -> int:
-    import govspeech.predictor as predictor
-    from govspeech.predictor._pipeline import label_inputs
-
     labeller = predictor.load(args.model, sha256=args.model_sha256)
     sink = predictor.OutputSink(out, args.format, resume=args.resume)
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
@@ -167,15 +161,11 @@ def _inputs_exit(failed: list[str]) -> int:
 
 
 def _max_bytes(max_file_mb: float | None) -> int | None:
-    from govspeech.features import limits
-
     max_mb = limits().input.max_file_mb if max_file_mb is None else max_file_mb
     return int(max_mb * 2**20) or None
 
 
 def cmd_profile(args) -> int:
-    from govspeech.predictor._profiling import parquet_unavailable, profile_inputs, write_table
-
     if args.format == "parquet" and not args.out:
         raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
     if args.format == "parquet" and (why := parquet_unavailable()):
@@ -198,15 +188,11 @@ def cmd_profile(args) -> int:
 
 
 def cmd_structure(args) -> int:
-    from govspeech.predictor import structure_report
-
     print(structure_report(args.file, model=args.model, sha256=args.model_sha256))
     return exit_code("ok")
 
 
 def _jobs(value: str) -> int:
-    from govspeech.predictor._parallel import resolve_jobs
-
     try:
         return resolve_jobs(int(value))
     except ValueError as err:
@@ -265,8 +251,6 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from govspeech import __version__
-
     parser = argparse.ArgumentParser(prog="govspeech", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"govspeech {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True)

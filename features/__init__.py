@@ -2,6 +2,7 @@
 
 from govspeech.features._clean import CleanSpeech, clean_speech
 from govspeech.features._context import as_units, speech_spans
+from govspeech.features._cues import cue_lexicons
 from govspeech.features._debris import debris_flags, debris_scores, strip_inline_debris
 from govspeech.features._encoding import BadBytes, NotTextError, decode_blocks, detect_encoding
 from govspeech.features._limits import limits
@@ -31,6 +32,7 @@ __all__ = [
     "ancestor_rows",
     "as_units",
     "clean_speech",
+    "cue_lexicons",
     "continues_previous",
     "debris_flags",
     "debris_scores",

@@ -9,6 +9,9 @@ from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, Labeller, Labell
 from govspeech.predictor._output import FORMATS, Layout, render, unit_row
 from govspeech.predictor._profiling import profile
 from govspeech.predictor._guard import OutputError, OutputLock, check_out
+from govspeech.predictor._parallel import resolve_jobs
+from govspeech.predictor._pipeline import label_inputs
+from govspeech.predictor._profiling import parquet_unavailable, profile_inputs, write_table
 from govspeech.predictor._sink import OutputSink
 from govspeech.predictor._structure_view import HeadingView, SpeechStructure, speech_structure, structure_report
 
@@ -18,5 +21,6 @@ __all__ = [
     "FORMATS", "FileInfo", "HeadingView", "InputError", "Labeller", "LabelledUnit", "Layout", "OutputSink",
     "SpeechStructure", "SpeechText", "bad_bytes_note", "default_model_dir", "load", "profile", "read_speech_file",
     "read_speeches", "render", "speech_structure", "speeches_of", "structure_report", "text_speeches", "unit_row",
-    "OutputError", "OutputLock", "check_out",
+    "OutputError", "OutputLock", "check_out", "label_inputs", "parquet_unavailable", "profile_inputs", "resolve_jobs",
+    "write_table",
 ]

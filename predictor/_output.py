@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from govspeech.errors import BAD_RECORD, InputError
+from govspeech.predictor._html import page_head, page_tail, speech_section
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 
@@ -107,8 +108,6 @@ def header(layout: Layout, meta_columns=()) -> str:
     if layout.fmt == "csv":
         return (BOM if layout.excel else "") + csv_lines([table_columns(layout.roles, meta_columns)])
     if layout.fmt == "html":
-        from govspeech.predictor._html import page_head
-
         return page_head(layout.roles)
     return ""
 
@@ -123,8 +122,6 @@ def render(doc_id: str, units: list[LabelledUnit], layout: Layout, meta: Mapping
     if layout.fmt == "csv":
         return csv_lines(table_row(r, layout.roles, tuple(meta or ())) for r in rows)
     if layout.fmt == "html":
-        from govspeech.predictor._html import speech_section
-
         profile = speech_profile(doc_id, rows, layout.roles, meta or {})
         return speech_section(doc_id, rows, layout.roles, meta or {}, profile, speech_text)
     lines = [f"== {doc_id}"]
@@ -137,8 +134,6 @@ def trailer(layout: Layout, profiles) -> str:
     them) and the page's end; else nothing."""
     if layout.fmt != "html":
         return ""
-    from govspeech.predictor._html import page_tail
-
     return page_tail(layout.roles, profiles)
 
 

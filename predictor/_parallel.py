@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from govspeech.errors import CRASHED
 from govspeech.predictor._batch import Done, Failure, Item, SpeechItem
+from govspeech.predictor._labeller import load
 from govspeech.predictor._orphans import die_with_parent
 from govspeech.predictor._output import Layout, render, unit_row
 from govspeech.predictor._profile import speech_key, speech_profile
@@ -101,8 +102,6 @@ def _init_worker(model_path, sha256: str, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if "labeller" in _STATE and _STATE["model_path"] == model_path:
         return  # inherited from the parent on fork: already loaded
-    from govspeech.predictor._labeller import load
-
     _use(load(model_path, sha256=sha256), model_path)  # the very model the parent checked
 
 

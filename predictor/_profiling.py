@@ -19,6 +19,7 @@ from pathlib import Path
 from govspeech.predictor._batch import JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches
 from govspeech.errors import BAD_RECORD, InputError
 from govspeech.predictor._inputs import STDIN
+from govspeech.predictor._labeller import load
 from govspeech.predictor._output import UNIT_FIELDS, cell, check_fields, csv_lines
 from govspeech.predictor._parallel import Rendered, label_stream
 from govspeech.predictor._profile import (chain_keys, group_profiles, merge, profile_columns, profile_table,
@@ -121,7 +122,6 @@ def profile_inputs(inputs: Sequence[str], *, model: str | None = None, sha256: s
                    input_format: str = "auto", max_bytes: int | None = None,
                    report: Callable[[str], None] = print) -> ProfileRun:
     """Profile every speech of the inputs; ``report`` gets a line per failed input (and warning)."""
-    from govspeech.predictor._labeller import load
 
     names = list(expand_inputs(list(inputs), glob=glob))
     label_outputs = {n for n in names if is_label_output(n, input_format)}

@@ -1,39 +1,27 @@
-"""Corpus, model, training, evaluation and persistence.
+"""Corpus, fitting with scikit-learn, export to arrays, cross-validation, evaluation and experiments.
 
-Names are imported on first use: loading a model to label must not pay for
-scikit-learn's import when it does not need it.
+Importing it imports scikit-learn: labelling never does (``govspeech.predictor``
+needs numpy only); the CLI and ``govspeech.train`` load it when training is asked for.
 """
 
-import importlib
+from govspeech.trainer._agreement import agreement
+from govspeech.trainer._annotations import load_pass
+from govspeech.trainer._build_corpus import build_corpus, gold_labels
+from govspeech.trainer._corpus import SPLITS, CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic, unit_dicts
+from govspeech.trainer._cv import TrainingExtras
+from govspeech.trainer._evaluate import baseline_scores, evaluate
+from govspeech.trainer._features import UnitFeatures
+from govspeech.trainer._metrics import format_scores, role_scores
+from govspeech.trainer._model import RoleModel
+from govspeech.trainer._persist import EXPORT_TOLERANCE, check_export, export_model, save_model
+from govspeech.trainer._stacked import StackedRoleModel
+from govspeech.trainer._train import TrainResult, build_model, cross_validate, train, training_extras
+from govspeech.errors import CorpusError, ModelError
 
-_EXPORTS = {
-    "govspeech.trainer._agreement": ["agreement"],
-    "govspeech.trainer._annotations": ["load_pass"],
-    "govspeech.trainer._build_corpus": ["build_corpus", "gold_labels"],
-    "govspeech.trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpus",
-                        "load_paraphrases", "load_synthetic", "unit_dicts"],
-    "govspeech.trainer._cv": ["TrainingExtras"],
-    "govspeech.trainer._evaluate": ["baseline_scores", "evaluate"],
-    "govspeech.trainer._metrics": ["format_scores", "role_scores"],
-    "govspeech.trainer._features": ["UnitFeatures"],
-    "govspeech.trainer._model": ["RoleModel"],
-    "govspeech.trainer._persist": ["EXPORT_TOLERANCE", "check_export", "export_model", "save_model"],
-    "govspeech.predictor": ["ModelError"],
-    "govspeech.trainer._stacked": ["StackedRoleModel"],
-    "govspeech.trainer._train": ["TrainResult", "build_model", "cross_validate", "train", "training_extras"],
-}
-_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
-
-__all__ = sorted(_MODULE_OF)
-
-
-def __getattr__(name: str):
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module 'trainer' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__all__ = [
+    "CorpusError", "CorpusUnit", "EXPORT_TOLERANCE", "ModelError", "RoleModel", "SPLITS", "StackedRoleModel",
+    "TrainResult", "TrainingExtras", "UnitFeatures", "agreement", "baseline_scores", "build_corpus", "build_model",
+    "by_split", "check_export", "cross_validate", "evaluate", "export_model", "format_scores", "gold_labels",
+    "label_matrix", "load_corpus", "load_paraphrases", "load_pass", "load_synthetic", "role_scores", "save_model",
+    "train", "training_extras", "unit_dicts",
+]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from govspeech.features import ROLES, normalize_text
-from govspeech.features._cues import cue_lexicons
+from govspeech.features import ROLES, cue_lexicons, normalize_text
 
 __all__ = ["majority_baseline", "keyword_baseline"]
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from govspeech.version import __version__
 from govspeech.features import ROLES, SEGMENTER, engine, sequence_feature_names
 from govspeech.predictor import ARRAYS, META, ArrayModel, ModelError, encode_model, load_model
-from govspeech.trainer._atomic import atomic_write_bytes
+from govspeech.atomic import atomic_write_bytes
 from govspeech.trainer._model import RoleModel
 from govspeech.trainer._stacked import StackedRoleModel
 
@@ -36,7 +37,6 @@ def _installed(package: str) -> str:
 
 def versions() -> dict[str, str]:
     """Versions the model was made with; read from package metadata, importing nothing."""
-    from govspeech import __version__
 
     return {"govspeech": __version__, "python": platform.python_version(),
             **{package: _installed(package) for package in ("numpy", "rjieba", "jieba", "scikit-learn")}}

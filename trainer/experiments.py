@@ -12,7 +12,7 @@ import sys
 
 from govspeech.errors import GovspeechError, exit_code
 from govspeech.features import ROLES
-from govspeech.trainer._atomic import atomic_write_text
+from govspeech.atomic import atomic_write_text
 from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
 
 
