@@ -57,8 +57,8 @@ def main() -> int:
     print(f"{'units':>8}  {'sequence_features s':>20}  {'per 1k units ms':>16}  {'ancestor_rows s':>16}")
     for n in sizes:
         spans = [(0, n)]
-        seq = best_of(args.repeats, lambda: sequence_features(proba[:n], texts[:n], spans, window=WINDOW))
-        tree = best_of(args.repeats, lambda: ancestor_rows(texts[:n], spans))
+        seq = best_of(args.repeats, lambda n=n, spans=spans: sequence_features(proba[:n], texts[:n], spans, window=WINDOW))
+        tree = best_of(args.repeats, lambda n=n, spans=spans: ancestor_rows(texts[:n], spans))
         print(f"{n:>8}  {seq:>20.3f}  {1000 * seq / (n / 1000):>16.2f}  {tree:>16.3f}")
     print(f"median unit length {statistics.median(map(len, texts)):.0f} characters; window {WINDOW}")
     return 0

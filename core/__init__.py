@@ -13,12 +13,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from govspeech.errors import ConfigError, CorpusError, GovspeechError, InputError, ModelError, OutputError, UsageError
-from govspeech.predictor import Labeller, LabelledUnit, load
+from govspeech.predictor import LabelledUnit, Labeller, load
 from govspeech.version import __version__
 
 __all__ = [
-    "ConfigError", "CorpusError", "GovspeechError", "InputError", "Labeller", "LabelledUnit", "ModelError",
-    "OutputError", "UsageError", "__version__", "evaluate", "load", "train",
+    "ConfigError",
+    "CorpusError",
+    "GovspeechError",
+    "InputError",
+    "LabelledUnit",
+    "Labeller",
+    "ModelError",
+    "OutputError",
+    "UsageError",
+    "__version__",
+    "evaluate",
+    "load",
+    "train",
 ]
 
 

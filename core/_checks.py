@@ -16,6 +16,7 @@ from dataclasses import field
 
 from govspeech.errors import ConfigError
 
+
 def setting(*, lo=None, hi=None, above=None, choices=None, item_max=None):
     """A field's checks: ``lo <= v <= hi``, ``v > above``, one of ``choices``; ``item_max`` bounds an n-gram range."""
     return field(metadata={"lo": lo, "hi": hi, "above": above, "choices": choices, "item_max": item_max})

@@ -13,14 +13,23 @@ import signal
 import sys
 from pathlib import Path
 
-from govspeech._arguments import glob_pattern, megabytes
-from govspeech.version import __version__
 import govspeech.predictor as predictor
+from govspeech._arguments import glob_pattern, megabytes
 from govspeech.atomic import atomic_write_text
 from govspeech.config import ConfigError, parse_override, read_corpus_config
-from govspeech.features import debris_scores, limits
-from govspeech.predictor import OutputLock, check_out, label_inputs, parquet_unavailable, profile_inputs, resolve_jobs, structure_report, write_table
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
+from govspeech.features import debris_scores, limits
+from govspeech.predictor import (
+    OutputLock,
+    check_out,
+    label_inputs,
+    parquet_unavailable,
+    profile_inputs,
+    resolve_jobs,
+    structure_report,
+    write_table,
+)
+from govspeech.version import __version__
 
 
 def _write_json(path: str, payload: dict) -> None:

@@ -7,10 +7,10 @@ from govspeech.features._debris import debris_flags, debris_scores, strip_inline
 from govspeech.features._encoding import BadBytes, NotTextError, decode_blocks, detect_encoding
 from govspeech.features._limits import limits
 from govspeech.features._linejoin import continues_previous
+from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, normalized_texts
 from govspeech.features._normalize import normalize_text
 from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
-from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, normalized_texts
 from govspeech.features._segment import ENGINES, SEGMENTER, engine, segment
 from govspeech.features._sequence import sequence_feature_names, sequence_features
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
@@ -20,20 +20,20 @@ from govspeech.features._units import split_units
 __all__ = [
     "ENGINES",
     "MAX_CHAR_N",
-    "NgramBlocks",
     "ROLES",
     "SEGMENTER",
     "BadBytes",
     "CleanSpeech",
     "Enumerator",
+    "NgramBlocks",
     "NotTextError",
     "Outline",
     "Speech",
     "ancestor_rows",
     "as_units",
     "clean_speech",
-    "cue_lexicons",
     "continues_previous",
+    "cue_lexicons",
     "debris_flags",
     "debris_scores",
     "decode_blocks",

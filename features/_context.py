@@ -8,7 +8,7 @@ import numpy as np
 
 from govspeech.features._structure import is_enumerated, is_heading
 
-__all__ = ["as_units", "speech_spans", "enclosing_headings", "position_matrix"]
+__all__ = ["as_units", "enclosing_headings", "position_matrix", "speech_spans"]
 
 
 def as_units(units) -> list[dict]:

@@ -35,7 +35,7 @@ def continues_previous(lines: Sequence[str]) -> list[bool]:
         before, line = clean[i - 1], clean[i]
         if not before or not line or _NEW_PIECE.match(line):
             continue
-        flags[i] = _unclosed(before) and before[-1] not in TERMINATORS or bool(
+        flags[i] = (_unclosed(before) and before[-1] not in TERMINATORS) or bool(
             _MID_CLAUSE_END.search(before) and not _is_heading(before) and not _opens_item(line)
         )
     return flags
@@ -56,4 +56,4 @@ def _is_heading(line: str) -> bool:
     Longer than ``is_heading`` allows: a long heading line must still not
     swallow the line under it.
     """
-    return is_heading(line) or _opens_item(line) and not any(c in TERMINATORS for c in line)
+    return is_heading(line) or (_opens_item(line) and not any(c in TERMINATORS for c in line))

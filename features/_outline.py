@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from govspeech.features._structure import enumerator, is_outline_heading
 
-__all__ = ["Outline", "outline", "ancestor_rows"]
+__all__ = ["Outline", "ancestor_rows", "outline"]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 from govspeech.features._context import position_matrix
 from govspeech.features._structure import is_heading
 
-__all__ = ["sequence_features", "sequence_feature_names"]
+__all__ = ["sequence_feature_names", "sequence_features"]
 
 
 def _span_bounds(n: int, spans) -> tuple[np.ndarray, np.ndarray]:

@@ -3,6 +3,7 @@ fresh salutation (``同志们:``) that follows a title line."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def split_speeches(text: str) -> list[Speech]:
     speeches = []
     for number, piece_lines in pieces:
         bounds = [0, *_speech_starts(piece_lines), len(piece_lines)]
-        for part, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1):
+        for part, (a, b) in enumerate(itertools.pairwise(bounds), start=1):
             speeches.append(Speech(number, part, "".join(piece_lines[a:b])))
     first = speeches[0]
     speeches[0] = Speech(first.number, first.part, "".join(header) + first.text)

@@ -1,26 +1,66 @@
 """Label new speeches with a trained model: ``predictor.load().label(text)``."""
 
-from govspeech.predictor._inputs import (FileInfo, InputError, SpeechText, bad_bytes_note, read_speech_file, read_speeches,
-                               speeches_of, text_speeches)
 from govspeech.errors import ModelError
 from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, encode_model, read_model
-from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
-from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, Labeller, LabelledUnit, default_model_dir, load
-from govspeech.predictor._output import FORMATS, Layout, render, unit_row
-from govspeech.predictor._profiling import profile
 from govspeech.predictor._guard import OutputError, OutputLock, check_out
+from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
+from govspeech.predictor._inputs import (
+                               FileInfo,
+                               InputError,
+                               SpeechText,
+                               bad_bytes_note,
+                               read_speech_file,
+                               read_speeches,
+                               speeches_of,
+                               text_speeches,
+)
+from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, LabelledUnit, Labeller, default_model_dir, load
+from govspeech.predictor._output import FORMATS, Layout, render, unit_row
 from govspeech.predictor._parallel import resolve_jobs
 from govspeech.predictor._pipeline import label_inputs
-from govspeech.predictor._profiling import parquet_unavailable, profile_inputs, write_table
+from govspeech.predictor._profiling import parquet_unavailable, profile, profile_inputs, write_table
 from govspeech.predictor._sink import OutputSink
 from govspeech.predictor._structure_view import HeadingView, SpeechStructure, speech_structure, structure_report
 
 __all__ = [
-    "ARRAYS", "DEFAULT_MODEL_SHA256", "FORMAT_VERSION", "META", "ArrayModel", "ModelError", "decide_roles", "encode_model",
-    "load_model", "read_model",
-    "FORMATS", "FileInfo", "HeadingView", "InputError", "Labeller", "LabelledUnit", "Layout", "OutputSink",
-    "SpeechStructure", "SpeechText", "bad_bytes_note", "default_model_dir", "load", "profile", "read_speech_file",
-    "read_speeches", "render", "speech_structure", "speeches_of", "structure_report", "text_speeches", "unit_row",
-    "OutputError", "OutputLock", "check_out", "label_inputs", "parquet_unavailable", "profile_inputs", "resolve_jobs",
-    "write_table",
+                               "ARRAYS",
+                               "DEFAULT_MODEL_SHA256",
+                               "FORMATS",
+                               "FORMAT_VERSION",
+                               "META",
+                               "ArrayModel",
+                               "FileInfo",
+                               "HeadingView",
+                               "InputError",
+                               "LabelledUnit",
+                               "Labeller",
+                               "Layout",
+                               "ModelError",
+                               "OutputError",
+                               "OutputLock",
+                               "OutputSink",
+                               "SpeechStructure",
+                               "SpeechText",
+                               "bad_bytes_note",
+                               "check_out",
+                               "decide_roles",
+                               "default_model_dir",
+                               "encode_model",
+                               "label_inputs",
+                               "load",
+                               "load_model",
+                               "parquet_unavailable",
+                               "profile",
+                               "profile_inputs",
+                               "read_model",
+                               "read_speech_file",
+                               "read_speeches",
+                               "render",
+                               "resolve_jobs",
+                               "speech_structure",
+                               "speeches_of",
+                               "structure_report",
+                               "text_speeches",
+                               "unit_row",
+                               "write_table",
 ]

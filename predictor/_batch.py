@@ -24,8 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govspeech.errors import DIRECTORY, UNREADABLE, InputError
-from govspeech.predictor._inputs import (STDIN, FileInfo, bad_bytes_note, display_name, open_input, read_speeches,
-                                         stdin_bytes, text_speeches)
+from govspeech.predictor._inputs import (
+    STDIN,
+    FileInfo,
+    bad_bytes_note,
+    display_name,
+    open_input,
+    read_speeches,
+    stdin_bytes,
+    text_speeches,
+)
 from govspeech.predictor._records import check_name, parse_record
 from govspeech.predictor._resume import InputKey
 

@@ -42,7 +42,7 @@ def _fail(where, what: str) -> ModelError:
 
 def _field(meta: dict, key: str, kind, where):
     value = meta.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise _fail(where, f"field {key!r} must be {getattr(kind, '__name__', kind)}, got {type(value).__name__}")
     return value
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from govspeech.features import is_heading, outline
 from govspeech.predictor._profile import NONE, merge, with_shares
 
-__all__ = ["anchor", "structure", "page_head", "page_tail", "speech_section"]
+__all__ = ["anchor", "page_head", "page_tail", "speech_section", "structure"]
 
 # Role colours (colour-blind-safe Okabe-Ito hues); a role not listed takes the next spare one.
 ROLE_COLOURS = {"goal": "#0072B2", "measure": "#009E73", "criticism": "#D55E00", "praise": "#E69F00"}
@@ -94,8 +94,9 @@ def _unit(row: Mapping, palette: Mapping[str, str], section: str) -> str:
     style = f' style="box-shadow:{shadows};padding-bottom:{UNDERLINE_PX * len(labels)}px"' if labels else ""
     title = f"{row['sent_id']}: " + " · ".join(f"{r} {row['scores'][r]:.2f}" for r in palette)
     classes = "unit " + (" ".join(f"role-{r}" for r in labels) if labels else f"role-{NONE}")
-    return (f'<span class="{classes}" id="{section}-{row["sent_id"]}" data-sent-id="{row["sent_id"]}" data-labels="{html.escape(" ".join(labels))}" '
-            f'title="{html.escape(title)}"{style}>{html.escape(row["text"])}</span>')
+    return (f'<span class="{classes}" id="{section}-{row["sent_id"]}" data-sent-id="{row["sent_id"]}" '
+            f'data-labels="{html.escape(" ".join(labels))}" title="{html.escape(title)}"{style}>'
+            f'{html.escape(row["text"])}</span>')
 
 
 def _blocks(rows: Sequence[Mapping], speech_text: str) -> list[tuple[bool, int, list[Mapping]]]:

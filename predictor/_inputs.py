@@ -15,8 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govspeech.errors import DIRECTORY, EMPTY, MISSING, NOT_TEXT, TOO_LARGE, UNREADABLE, InputError
-from govspeech.features import (BadBytes, NotTextError, decode_blocks, detect_encoding, iter_speeches, limits, split_speeches,
-                      split_units)
+from govspeech.features import (
+    BadBytes,
+    NotTextError,
+    decode_blocks,
+    detect_encoding,
+    iter_speeches,
+    limits,
+    split_speeches,
+    split_units,
+)
 
 __all__ = ["STDIN", "FileInfo", "InputError", "SpeechText", "bad_bytes_note", "display_name", "open_input",
            "read_speech_file", "read_speeches", "speeches_of", "stdin_bytes", "text_speeches"]

@@ -11,7 +11,7 @@ import numpy as np
 from govspeech.features import as_units, clean_speech, split_units
 from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
 
-__all__ = ["DEFAULT_MODEL_SHA256", "LabelledUnit", "Labeller", "load", "default_model_dir"]
+__all__ = ["DEFAULT_MODEL_SHA256", "LabelledUnit", "Labeller", "default_model_dir", "load"]
 
 # sha256 of the shipped models/default/model.json (which holds the sha256 of its arrays): the default model is
 # loaded only if it is byte for byte the one trained for this release (tests/test_shipped_model.py checks the pin).

@@ -16,14 +16,21 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govspeech.predictor._batch import JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches
 from govspeech.errors import BAD_RECORD, InputError
+from govspeech.predictor._batch import JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches
 from govspeech.predictor._inputs import STDIN
 from govspeech.predictor._labeller import load
 from govspeech.predictor._output import UNIT_FIELDS, cell, check_fields, csv_lines
 from govspeech.predictor._parallel import Rendered, label_stream
-from govspeech.predictor._profile import (chain_keys, group_profiles, merge, profile_columns, profile_table,
-                                          speech_key, speech_profile)
+from govspeech.predictor._profile import (
+    chain_keys,
+    group_profiles,
+    merge,
+    profile_columns,
+    profile_table,
+    speech_key,
+    speech_profile,
+)
 from govspeech.predictor._sink import OutputSink
 
 __all__ = ["ProfileRun", "is_label_output", "parquet_unavailable", "profile", "profile_inputs", "write_table"]
@@ -63,7 +70,7 @@ def _first_record(name: str, input_format: str) -> dict | None:
 def is_label_output(name: str, input_format: str = "auto") -> bool:
     """Whether an input is a `govspeech label` JSONL output: its first record has doc_id, sent_id and labels."""
     record = _first_record(name, input_format)
-    return record is not None and _LABEL_OUTPUT_KEYS <= record.keys()
+    return record is not None and record.keys() >= _LABEL_OUTPUT_KEYS
 
 
 def _label_output(name: str, roles: tuple[str, ...], reserved: frozenset[str]) -> Iterator:
@@ -75,7 +82,7 @@ def _label_output(name: str, roles: tuple[str, ...], reserved: frozenset[str]) -
                 if not line.strip():
                     continue
                 row = json.loads(line)
-                if not isinstance(row, dict) or not _LABEL_OUTPUT_KEYS <= row.keys():
+                if not isinstance(row, dict) or not row.keys() >= _LABEL_OUTPUT_KEYS:
                     raise InputError(f"{name}:{number}: not a label output row (doc_id, sent_id, labels expected)",
                                      kind=BAD_RECORD)
                 if not speeches or speeches[-1][0] != row["doc_id"]:

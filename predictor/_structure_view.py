@@ -14,7 +14,7 @@ from govspeech.features import outline
 from govspeech.predictor._inputs import read_speeches
 from govspeech.predictor._labeller import load
 
-__all__ = ["HeadingView", "SpeechStructure", "speech_structure", "format_structure", "structure_report"]
+__all__ = ["HeadingView", "SpeechStructure", "format_structure", "speech_structure", "structure_report"]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from speeches import SPEECH
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,8 +45,15 @@ def stacked_model(tmp_path_factory):
     """A small two-stage model whose second stage reads the unit's text too (the default's shape), saved."""
     import numpy as np
 
-    from govspeech.trainer import StackedRoleModel, by_split, export_model, label_matrix, load_corpus, save_model
-    from govspeech.trainer import unit_dicts
+    from govspeech.trainer import (
+        StackedRoleModel,
+        by_split,
+        export_model,
+        label_matrix,
+        load_corpus,
+        save_model,
+        unit_dicts,
+    )
 
     units = by_split(load_corpus(FIXTURES / "mini_corpus.jsonl"), "train", "dev")
     model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 2), "char_ngram_range": (1, 3)}},
@@ -56,3 +64,26 @@ def stacked_model(tmp_path_factory):
     out = tmp_path_factory.mktemp("stacked_model")
     save_model(export_model(model, {"scores": {}, "training": {"train_role_rates": rates}}), out)
     return out
+
+
+@pytest.fixture()
+def run(cli):
+    """`govspeech label …` in this process (``cli``)."""
+    def run(*args):
+        return cli("label", *args)
+    return run
+
+
+@pytest.fixture()
+def good(tmp_path):
+    """A short speech file that labels cleanly."""
+    path = tmp_path / "good.txt"
+    path.write_text(SPEECH, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def speech_file(tmp_path):
+    path = tmp_path / "speech.txt"
+    path.write_text(SPEECH, encoding="utf-8")
+    return path

@@ -5,26 +5,9 @@ import json
 
 import opencc
 import pytest
+from speeches import SPEECH
 
 import govspeech.predictor as predictor
-
-SPEECH = "同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n"
-
-
-@pytest.fixture()
-def run(cli):
-    """`govspeech label …` in this process (conftest's ``cli``)."""
-    def run(*args):
-        return cli("label", *args)
-    return run
-
-
-@pytest.fixture()
-def good(tmp_path):
-    path = tmp_path / "good.txt"
-    path.write_text(SPEECH, encoding="utf-8")
-    return path
-
 
 BAD = {
     "empty": (b"", 12, "empty file"),

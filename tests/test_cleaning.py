@@ -2,7 +2,14 @@
 
 import pytest
 
-from govspeech.features import clean_speech, continues_previous, debris_flags, debris_scores, normalize_text, split_units
+from govspeech.features import (
+    clean_speech,
+    continues_previous,
+    debris_flags,
+    debris_scores,
+    normalize_text,
+    split_units,
+)
 from govspeech.trainer import load_corpus
 
 

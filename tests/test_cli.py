@@ -3,24 +3,9 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
-
-SPEECH = "同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n"
-
-
-def govspeech(*args, stdin=None, cwd=None):
-    return subprocess.run([sys.executable, "-m", "govspeech.cli", *map(str, args)], input=stdin,
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
-
-
-@pytest.fixture()
-def speech_file(tmp_path):
-    path = tmp_path / "speech.txt"
-    path.write_text(SPEECH, encoding="utf-8")
-    return path
+from speeches import SPEECH, govspeech
 
 
 def test_train_writes_model_and_meta(tmp_path, fixtures):

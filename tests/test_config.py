@@ -3,11 +3,11 @@
 import re
 
 import pytest
+from speeches import govspeech
 
 from govspeech import config as cfg
 from govspeech.config import ConfigError
 from govspeech.errors import EXIT_CODES, INPUT_KINDS, GovspeechError, InputError, exit_code
-from test_cli import govspeech
 
 SHIPPED = {
     "configs/default.toml": cfg.read_training_config,
@@ -129,9 +129,9 @@ def test_the_exit_table_is_the_readme_table(root):
 
 
 def test_every_error_kind_maps_to_a_documented_code(root):
-    import govspeech.features._encoding  # noqa: F401  (defines NotTextError)
-    import govspeech.predictor._inputs  # noqa: F401
-    import govspeech.trainer._corpus  # noqa: F401
+    import govspeech.features._encoding
+    import govspeech.predictor._inputs
+    import govspeech.trainer._corpus
     import govspeech.trainer._persist  # noqa: F401
 
     documented = _readme_exit_codes(root)

@@ -1,13 +1,12 @@
 """The shipped corpus: schema, labels, split hygiene, reproducibility from data/raw."""
 
-import json
 import re
 from collections import Counter, defaultdict
 
 import pytest
 
-from govspeech.features import ROLES
 from govspeech.config import read_corpus_config
+from govspeech.features import ROLES
 from govspeech.trainer import agreement, load_corpus, load_pass
 from govspeech.trainer._units_table import duplicate_key, unit_rows
 

@@ -7,9 +7,9 @@ import pytest
 dask = pytest.importorskip("dask", reason="dask is not installed: pip install 'govspeech[dask]'")
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
 
+from speeches import OTHER, SPEECH  # noqa: E402
+
 from govspeech.predictor._dask import label_bag, label_dataframe, label_records, worker_labeller  # noqa: E402
-from test_cli import SPEECH  # noqa: E402
-from test_label_scale import OTHER  # noqa: E402
 
 RECORDS = [{"id": f"s{i}", "text": SPEECH if i % 3 else OTHER} for i in range(12)]
 

@@ -7,10 +7,9 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
+from speeches import OTHER, SPEECH
 
 from govspeech.cli import main
-from test_bad_inputs import SPEECH
-from test_label_scale import OTHER
 
 SAMPLE = "data/raw/000_8446d01601e08bac.txt"
 TITLE = "govspeech: labelled speeches"

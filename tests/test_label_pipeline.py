@@ -6,11 +6,9 @@ import dataclasses
 import json
 
 import pytest
+from speeches import OTHER, SPEECH, govspeech
 
 import govspeech.predictor as predictor
-from test_bad_inputs import run  # noqa: F401  (a fixture: govspeech label in this process)
-from test_cli import SPEECH, govspeech
-from test_label_scale import OTHER
 
 
 def _jsonl(path, records):

@@ -11,18 +11,15 @@ import sys
 import time
 
 import pytest
+from speeches import DEBRIS_FIRST, SPEECH
 
 import govspeech.predictor as predictor
 from govspeech.cli import main
 from govspeech.predictor._batch import Done, Failure, SpeechItem
 from govspeech.predictor._parallel import CRASHED, Rendered, label_stream
 
-from test_bad_inputs import SPEECH, good, run  # noqa: F401  (fixtures)
 
 # Synthetic page whose first speech is all site debris: it gives no output row at all.
-DEBRIS_FIRST = "篇1:本站声明\n版权所有 转载请注明\n小编推荐\n篇2:讲话\n同志们:\n要加快园区建设,力争年内建成投产。\n"
-
-
 def _cli(*args):
     return [sys.executable, "-m", "govspeech.cli", "label", *map(str, args)]
 
@@ -255,7 +252,7 @@ def test_a_folder_cannot_lead_to_files_outside_it(run, tmp_path):
     (folder / "page.txt").write_text(SPEECH, encoding="utf-8")
     os.symlink(secret, folder / "link.txt")
     os.symlink(tmp_path, folder / "sub" / "up")
-    code, out, err = run(folder, "--format", "jsonl")
+    code, out, _err = run(folder, "--format", "jsonl")
     assert code == 0 and "机密" not in out
     assert {json.loads(line)["doc_id"] for line in out.splitlines()} == {str(folder / "page.txt")}
 

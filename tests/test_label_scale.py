@@ -4,12 +4,10 @@ import itertools
 import json
 
 import pytest
+from speeches import OTHER, SPEECH, govspeech
 
 from govspeech.predictor._batch import Done, Failure, Note, SpeechItem, iter_speeches
 from govspeech.predictor._parallel import PREFETCH, Rendered, label_stream, resolve_jobs
-from test_cli import SPEECH, govspeech, speech_file  # noqa: F401  (a fixture)
-
-OTHER = "同志们:\n去年全市工业园区建设成效明显,值得肯定。\n一些干部作风不实,群众意见较大。\n力争全年招商引资突破百亿元。\n"
 
 
 @pytest.fixture()

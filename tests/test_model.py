@@ -3,10 +3,10 @@ import re
 import numpy as np
 import pytest
 
-from govspeech.features import ROLES
-from govspeech.predictor import ModelError, load_model
 from govspeech.config import read_training_config
 from govspeech.errors import ConfigError
+from govspeech.features import ROLES
+from govspeech.predictor import ModelError, load_model
 from govspeech.trainer import RoleModel, by_split, export_model, label_matrix, load_corpus, save_model, unit_dicts
 
 

@@ -33,7 +33,7 @@ def test_character_keys_are_exact_and_never_cross_units():
 
 
 def test_more_than_three_characters_do_not_fit_a_key():
-    with pytest.raises(ValueError, match="char_ngram_range must be .* at most 3"):
+    with pytest.raises(ValueError, match=r"char_ngram_range must be .* at most 3"):
         char_keys(TEXTS, (1, 4))
     with pytest.raises(ValueError, match="word_ngram_range must be"):
         word_keys([["要"]], {"要": 0}, (2, 1))

@@ -5,11 +5,10 @@ import io
 import json
 
 import pytest
+from speeches import OTHER, SPEECH
 
 import govspeech.predictor as predictor
 from govspeech.predictor._output import table_columns, table_row
-from test_bad_inputs import SPEECH, run  # noqa: F401  (a fixture: govspeech label in this process)
-from test_label_scale import OTHER
 
 ROLES = ("goal", "measure", "criticism", "praise")
 

@@ -5,11 +5,10 @@ import io
 import json
 
 import pytest
+from speeches import OTHER, SPEECH
 
 import govspeech.predictor as predictor
 from govspeech.predictor._profile import group_profiles, profile_table, speech_profile
-from test_bad_inputs import SPEECH
-from test_label_scale import OTHER
 
 ROLES = ("goal", "measure", "criticism", "praise")
 RECORDS = [

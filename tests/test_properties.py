@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govspeech.predictor as predictor
-from govspeech.features import clean_speech, split_units
 from govspeech.cli import main
 from govspeech.errors import INPUT_KINDS, exit_code
+from govspeech.features import clean_speech, split_units
 
 SPEECH = "同志们:\n要加快园区建设,力争年内建成投产。\n但是有的部门重视程度还不是很高;\n"
 # Text that looks like scraped speeches: Han, both punctuation widths, ruby, lost marks, headings, breaks.
-_PIECES = list("要加快园区建设務區发展。,;:!?;!?“”()(),wùqū篇12同志们\ufffd?* \u3000\n\r\t") + [
-    "篇3:", "同志们:\n", "相关文章:\n", "1.工作会议讲话\n", "(市)", "務(wù)", "http://x.cn/a", "<img src=a>"]
+_PIECES = [*"要加快园区建设務區发展。,;:!?;!?“”()(),wùqū篇12同志们\ufffd?* \u3000\n\r\t",
+           "篇3:", "同志们:\n", "相关文章:\n", "1.工作会议讲话\n", "(市)", "務(wù)", "http://x.cn/a", "<img src=a>"]
 speech_text = st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=200).map("".join)
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from test_label_safety import DEBRIS_FIRST, SPEECH
+from speeches import DEBRIS_FIRST, SPEECH
 
 # Small chunks, so that a short run under -j 2 commits many times (the chunk size does not change the output).
 RUNNER = ("import sys; from govspeech.predictor import _parallel; "

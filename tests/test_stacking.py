@@ -8,8 +8,16 @@ import pytest
 from govspeech.features import ROLES, sequence_feature_names, sequence_features
 from govspeech.features._ngrams import char_keys
 from govspeech.predictor import load_model
-from govspeech.trainer import CorpusError, UnitFeatures, by_split, export_model, label_matrix, load_corpus, save_model
-from govspeech.trainer import unit_dicts
+from govspeech.trainer import (
+    CorpusError,
+    UnitFeatures,
+    by_split,
+    export_model,
+    label_matrix,
+    load_corpus,
+    save_model,
+    unit_dicts,
+)
 from govspeech.trainer._corpus import load_paraphrases, load_synthetic
 from govspeech.trainer._cv import TrainingExtras, document_groups, fit_model, out_of_fold_proba
 from govspeech.trainer._model import RoleModel
@@ -113,7 +121,7 @@ def test_synthetic_units_are_trained_on_and_never_predicted(corpus, tmp_path):
     extras = TrainingExtras(synthetic=synthetic, synthetic_weight=2.0)
     model = fit_model(make, real, document_groups(real), extras=extras)
     assert _has_chars(model.features_, "鑫")  # seen only in the synthetic unit
-    proba, folds = out_of_fold_proba(make, real, 2, extras=extras)
+    proba, _folds = out_of_fold_proba(make, real, 2, extras=extras)
     assert proba.shape == (len(real), len(ROLES))
 
 

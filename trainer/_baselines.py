@@ -6,7 +6,7 @@ import numpy as np
 
 from govspeech.features import ROLES, cue_lexicons, normalize_text
 
-__all__ = ["majority_baseline", "keyword_baseline"]
+__all__ = ["keyword_baseline", "majority_baseline"]
 
 
 def majority_baseline(Y_train: np.ndarray, n_units: int) -> np.ndarray:

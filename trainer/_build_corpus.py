@@ -7,10 +7,10 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from govspeech.atomic import atomic_write_text
 from govspeech.config import CorpusConfig
 from govspeech.features import ROLES
 from govspeech.trainer._annotations import load_pass
-from govspeech.atomic import atomic_write_text
 from govspeech.trainer._corpus import CorpusError
 from govspeech.trainer._units_table import duplicate_groups, unit_rows
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from govspeech.errors import CorpusError
 from govspeech.features import ROLES, split_units
 
-__all__ = ["CorpusError", "CorpusUnit", "SPLITS", "load_corpus", "load_paraphrases", "load_synthetic", "read_jsonl", "by_split", "label_matrix", "training_weights", "unit_dicts"]
+__all__ = [
+    "SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix",
+    "load_corpus", "load_paraphrases", "load_synthetic", "read_jsonl", "training_weights", "unit_dicts",
+]
 
 SPLITS = ("train", "dev", "test")
 _REQUIRED = {"doc_id": str, "sent_id": int, "text": str, "labels": list}
@@ -43,7 +46,7 @@ def _check(record, where: str, require_split: bool) -> CorpusUnit:
     if len(set(record["labels"])) != len(record["labels"]):
         raise CorpusError(f"{where}: a role is listed twice in {record['labels']}")
     split = record.get("split")
-    if split is not None and split not in SPLITS or require_split and split is None:
+    if (split is not None and split not in SPLITS) or (require_split and split is None):
         raise CorpusError(f"{where}: field 'split' must be one of {', '.join(SPLITS)}, got {split!r}")
     known = {"doc_id", "sent_id", "text", "labels", "split", "debris", "duplicate_of"}
     return CorpusUnit(

@@ -12,8 +12,8 @@ from govspeech.features import ROLES
 from govspeech.predictor import decide_roles
 from govspeech.trainer._corpus import CorpusError, CorpusUnit, label_matrix, training_weights, unit_dicts
 from govspeech.trainer._metrics import role_scores
-from govspeech.trainer._units_table import duplicate_groups
 from govspeech.trainer._thresholds import best_thresholds
+from govspeech.trainer._units_table import duplicate_groups
 
 __all__ = ["NO_EXTRAS", "TrainingExtras", "cv_scores", "document_groups", "fit_model", "grouped_cv",
            "out_of_fold_proba"]

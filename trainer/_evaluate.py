@@ -10,7 +10,7 @@ from govspeech.trainer._baselines import keyword_baseline, majority_baseline
 from govspeech.trainer._corpus import CorpusUnit, label_matrix, load_corpus, unit_dicts
 from govspeech.trainer._metrics import role_scores
 
-__all__ = ["evaluate", "baseline_scores"]
+__all__ = ["baseline_scores", "evaluate"]
 
 
 def evaluate(model, data: str | Path | list[CorpusUnit]) -> dict:

@@ -24,7 +24,7 @@ from govspeech.trainer._metrics import role_scores
 from govspeech.trainer._thresholds import best_thresholds
 from govspeech.trainer._train import _load, build_model, threshold_grid, training_extras
 
-__all__ = ["ablation", "error_analysis", "learning_curve", "synthetic_curve", "unit_kind", "UNIT_KINDS"]
+__all__ = ["UNIT_KINDS", "ablation", "error_analysis", "learning_curve", "synthetic_curve", "unit_kind"]
 
 UNIT_KINDS = ("heading", "enumerated item", "figure line", "closing call", "report of past work", "other sentence")
 _FIGURE = re.compile(r"\d+(\.\d+)?")
@@ -121,7 +121,7 @@ def _curve_row(key: str, n: int, results: list[dict]) -> dict:
 def error_analysis(config_path: str | Path, *, examples: int = 8, corpus_path: str | Path | None = None) -> dict:
     """Out-of-fold errors of the config's model by role, by speech and by kind of unit, with examples."""
     config, units, extras = _setup(config_path, corpus_path)
-    proba, folds = _out_of_fold(config, units, extras)
+    proba, _folds = _out_of_fold(config, units, extras)
     scored = training_weights(units) > 0
     Y = label_matrix(units)
     thresholds = best_thresholds(Y[scored], proba[scored], threshold_grid(config))

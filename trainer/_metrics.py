@@ -7,7 +7,7 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from govspeech.features import ROLES
 
-__all__ = ["role_scores", "format_scores"]
+__all__ = ["format_scores", "role_scores"]
 
 
 def role_scores(Y_true: np.ndarray, Y_pred: np.ndarray) -> dict:

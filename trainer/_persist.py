@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from govspeech.version import __version__
+from govspeech.atomic import atomic_write_bytes
 from govspeech.features import ROLES, SEGMENTER, engine, sequence_feature_names
 from govspeech.predictor import ARRAYS, META, ArrayModel, ModelError, encode_model, load_model
-from govspeech.atomic import atomic_write_bytes
 from govspeech.trainer._model import RoleModel
 from govspeech.trainer._stacked import StackedRoleModel
+from govspeech.version import __version__
 
 __all__ = ["EXPORT_TOLERANCE", "check_export", "export_model", "save_model", "versions"]
 

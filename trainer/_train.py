@@ -17,11 +17,18 @@ import numpy as np
 
 from govspeech.config import TrainingConfig, read_training_config
 from govspeech.predictor import ArrayModel
+from govspeech.trainer._corpus import (
+    CorpusUnit,
+    by_split,
+    label_matrix,
+    load_corpus,
+    load_paraphrases,
+    load_synthetic,
+    training_weights,
+    unit_dicts,
+)
 from govspeech.trainer._cv import TrainingExtras, cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
-from govspeech.trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic,
-                             training_weights, unit_dicts)
 from govspeech.trainer._evaluate import evaluate
-from govspeech.trainer._features import UnitFeatures
 from govspeech.trainer._metrics import role_scores
 from govspeech.trainer._model import RoleModel
 from govspeech.trainer._persist import check_export, export_model, load_exported, save_model

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from govspeech.features import split_speeches, split_units
 
-__all__ = ["UnitRow", "raw_documents", "unit_rows", "duplicate_groups"]
+__all__ = ["UnitRow", "duplicate_groups", "raw_documents", "unit_rows"]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import argparse
 import json
 import sys
 
+from govspeech.atomic import atomic_write_text
 from govspeech.errors import GovspeechError, exit_code
 from govspeech.features import ROLES
-from govspeech.atomic import atomic_write_text
 from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
 
 
