@@ -44,6 +44,7 @@ SPEECH_UNITS = 100  # units per synthetic speech (real ones hold 50-300)
 SEED = 0
 GNU_TIME = "/usr/bin/time"
 MB = 1024 * 1024
+NAN = float("nan")
 
 
 def distinct_units() -> list[str]:
@@ -74,22 +75,35 @@ def write_speeches(path: Path, pool: list[str], n_units: int) -> None:
 
 
 def run(cmd: list[str], *, env: dict | None = None) -> dict:
-    """Wall seconds, peak RSS (MB, of the main process) and stdout of one command."""
-    full_env = {**os.environ, **(env or {})}
+    """Wall seconds, CPU seconds (user + system, children included), peak RSS (MB, of the main process) and
+    stdout of one command."""
+    # Bytecode is written and reused, as an installed package has it (a shell may set PYTHONDONTWRITEBYTECODE).
+    full_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | (env or {})
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
-        timed = [GNU_TIME, "-f", "%M", "-o", stats.name, *cmd] if Path(GNU_TIME).exists() else cmd
+        timed = [GNU_TIME, "-f", "%M %U %S", "-o", stats.name, *cmd] if Path(GNU_TIME).exists() else cmd
         start = time.perf_counter()
         done = subprocess.run(timed, capture_output=True, text=True, env=full_env, check=False)
         wall = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
         text = Path(stats.name).read_text().strip().splitlines()
-    peak = int(text[-1]) / 1024 if text and text[-1].isdigit() else float("nan")
-    return {"wall": wall, "peak_mb": peak, "stdout": done.stdout}
+    fields = text[-1].split() if text else []
+    peak, cpu = (int(fields[0]) / 1024, float(fields[1]) + float(fields[2])) if len(fields) == 3 else (NAN, NAN)
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak, "stdout": done.stdout}
 
 
-def median_wall(cmd, repeats, env=None) -> float:
-    return statistics.median(run(cmd, env=env)["wall"] for _ in range(repeats))
+def load_average() -> float:
+    """The 1-minute load average: on a shared machine, what else competed for the cores."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return NAN
+
+
+def median_times(cmd, repeats, env=None) -> tuple[float, float]:
+    """Median wall and median CPU seconds of ``repeats`` runs."""
+    runs = [run(cmd, env=env) for _ in range(repeats)]
+    return statistics.median(r["wall"] for r in runs), statistics.median(r["cpu"] for r in runs)
 
 
 GOVSPEECH = [sys.executable, "-m", "govspeech.cli"]
@@ -109,6 +123,7 @@ def measure(args, work: Path) -> dict:
     write_speeches(distinct, pool, len(pool))
     write_speeches(big, pool, args.units)
     cores = len(os.sched_getaffinity(0))
+    load_before = load_average()
     rows: dict[str, dict] = {GOV: {}, FASTTEXT: {}, FLOOR: {}}
     g, fl = rows[GOV], rows[FLOOR]
     run([*GOVSPEECH, "label", str(SPEECH)])  # warm the file caches as every later run finds them
@@ -129,15 +144,18 @@ def measure(args, work: Path) -> dict:
     g |= {"rate_inner": statistics.median(rates["inner"]), "rate_cli": statistics.median(rates["cli"]),
           "ratio": statistics.median(rates["ratio"]), "rates": rates}
     fl["rate_inner"] = statistics.median(rates["floor"])
-    one, two = [], []
+    one, two, cpu_one, cpu_two = [], [], [], []
     for _ in range(args.big_repeats):
-        r = run(label(big, 1))
+        r, r_all = run(label(big, 1)), run(label(big, cores))
         one.append(args.units / r["wall"])
+        two.append(args.units / r_all["wall"])
+        cpu_one.append(r["cpu"])
+        cpu_two.append(r_all["cpu"])
         g["peak_mb"] = r["peak_mb"]
-        two.append(args.units / run(label(big, cores))["wall"])
-    g |= {"rate": statistics.median(one), "rate_all": statistics.median(two)}
+    g |= {"rate": statistics.median(one), "rate_all": statistics.median(two),
+          "cpu_1": statistics.median(cpu_one), "cpu_all": statistics.median(cpu_two)}
     g["scaling"] = g["rate_all"] / g["rate"]
-    g["cold"] = median_wall([*GOVSPEECH, "label", str(SPEECH)], args.repeats)
+    g["cold"], g["cold_cpu"] = median_times([*GOVSPEECH, "label", str(SPEECH)], args.repeats)
     g["load"] = statistics.median(float(run([sys.executable, "-c", LOAD_ONLY])["stdout"]) for _ in range(args.repeats))
 
     if not args.no_train:
@@ -158,13 +176,14 @@ def measure(args, work: Path) -> dict:
         sizes, big_run = peer_sizes(ft_label, distinct, big, args.units)
         report = json.loads(big_run["stdout"])
         ft |= sizes | {"load": report["load_seconds"], "rate_inner": report["units"] / report["seconds"]}
-        ft["cold"] = median_wall([*ft_label, "--input", str(_one_speech(work))], args.repeats)
+        ft["cold"], ft["cold_cpu"] = median_times([*ft_label, "--input", str(_one_speech(work))], args.repeats)
     else:
         del rows[FASTTEXT]
 
     sizes, _ = peer_sizes([*PEERS, "floor", "--train", str(CORPUS), "--out", str(out)], distinct, big, args.units)
     fl |= {"small_peak_mb": sizes["small_peak_mb"], "peak_mb": sizes["peak_mb"]}
-    return {"rows": rows, "cores": cores, "units": args.units, "small": len(pool)}
+    return {"rows": rows, "cores": cores, "units": args.units, "small": len(pool), "load_before": load_before,
+            "load_after": load_average()}
 
 
 def peer_sizes(cmd: list[str], small: Path, big: Path, n_units: int) -> tuple[dict, dict]:
@@ -191,19 +210,21 @@ def table(result: dict) -> str:
     k = lambda n: f"{n / 1000:.1f}k"  # noqa: E731
     head = ["system", "test macro-F1", "units/s in-process, 1 core", "units/s whole process, 1 core",
             f"units/s {k(result['units'])}, 1 core", f"units/s {k(result['units'])}, {result['cores']} cores",
-            "cold start s", "model load s", "train s", "5-fold CV s",
+            "cold start s (CPU s)", "model load s", "train s", "5-fold CV s",
             f"peak MB {k(result['small'])} / {k(result['units'])}", "model MB"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in result["rows"].items():
         cells = [name, _fmt(r.get("f1"), ".3f"), _fmt(r.get("rate_inner"), ",.0f"), _fmt(r.get("rate_cli"), ",.0f"),
-                 _fmt(r.get("rate"), ",.0f"), _fmt(r.get("rate_all"), ",.0f"), _fmt(r.get("cold"), ".2f"),
+                 _fmt(r.get("rate"), ",.0f"), _fmt(r.get("rate_all"), ",.0f"), _fmt(r.get("cold"), ".2f") + f" ({_fmt(r.get('cold_cpu'), '.2f')})",
                  _fmt(r.get("load"), ".2f"), _fmt(r.get("train"), ".1f"), _fmt(r.get("cv"), ".1f"),
                  f"{_fmt(r.get('small_peak_mb'), '.0f')} / {_fmt(r.get('peak_mb'), '.0f')}",
                  _fmt(r.get("size_mb"), ".1f")]
         lines.append("| " + " | ".join(cells) + " |")
     g = result["rows"][GOV]
     lines += ["", f"floor / govspeech in-process (median of the per-repeat ratios): {g['ratio']:.2f}x; "
-              f"{result['cores']} jobs / 1 job on {k(result['units'])} units: {g['scaling']:.2f}x"]
+              f"{result['cores']} jobs / 1 job on {k(result['units'])} units: {g['scaling']:.2f}x wall, CPU "
+              f"{g['cpu_1']:.1f} s vs {g['cpu_all']:.1f} s; load average {result['load_before']:.1f} before, "
+              f"{result['load_after']:.1f} after"]
     return "\n".join(lines)
 
 
