@@ -173,25 +173,24 @@ def measure(args, work: Path) -> dict:
         report = json.loads(trained["stdout"])
         ft |= {"train": trained["wall"], "f1": report["test_macro_f1"], "size_mb": report["size_bytes"] / MB}
         ft_label = [*PEERS, "fasttext", "--train", str(CORPUS), "--models", str(models), "--out", str(out)]
-        sizes, big_run = peer_sizes(ft_label, distinct, big, args.units)
-        report = json.loads(big_run["stdout"])
-        ft |= sizes | {"load": report["load_seconds"], "rate_inner": report["units"] / report["seconds"]}
+        small_run, big_run = peer_runs(ft_label, distinct, big)
+        report = json.loads(small_run["stdout"])
+        ft |= {"load": report["load_seconds"], "rate_inner": report["units"] / report["seconds"],
+               "rate_cli": len(pool) / small_run["wall"], "rate": args.units / big_run["wall"],
+               "small_peak_mb": small_run["peak_mb"], "peak_mb": big_run["peak_mb"]}
         ft["cold"], ft["cold_cpu"] = median_times([*ft_label, "--input", str(_one_speech(work))], args.repeats)
     else:
         del rows[FASTTEXT]
 
-    sizes, _ = peer_sizes([*PEERS, "floor", "--train", str(CORPUS), "--out", str(out)], distinct, big, args.units)
-    fl |= {"small_peak_mb": sizes["small_peak_mb"], "peak_mb": sizes["peak_mb"]}
+    small_run, big_run = peer_runs([*PEERS, "floor", "--train", str(CORPUS), "--out", str(out)], distinct, big)
+    fl |= {"small_peak_mb": small_run["peak_mb"], "peak_mb": big_run["peak_mb"]}
     return {"rows": rows, "cores": cores, "units": args.units, "small": len(pool), "load_before": load_before,
             "load_after": load_average()}
 
 
-def peer_sizes(cmd: list[str], small: Path, big: Path, n_units: int) -> tuple[dict, dict]:
-    """A peer command (``… --input FILE``) on the small and the large file: peak memory at both, throughput at the
-    large one, and the large run itself."""
-    small_run, big_run = run([*cmd, "--input", str(small)]), run([*cmd, "--input", str(big)])
-    sizes = {"small_peak_mb": small_run["peak_mb"], "peak_mb": big_run["peak_mb"], "rate": n_units / big_run["wall"]}
-    return sizes, big_run
+def peer_runs(cmd: list[str], small: Path, big: Path) -> tuple[dict, dict]:
+    """A peer command (``… --input FILE``) run on the small and on the large file."""
+    return run([*cmd, "--input", str(small)]), run([*cmd, "--input", str(big)])
 
 
 def _one_speech(work: Path) -> Path:
@@ -232,7 +231,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=100_000, help="units in the large file (scaling, memory)")
     parser.add_argument("--repeats", type=int, default=5, help="runs per in-process and cold-start timing (median)")
-    parser.add_argument("--big-repeats", type=int, default=1, help="runs per timing on the large file (median)")
+    parser.add_argument("--big-repeats", type=int, default=3, help="runs per timing on the large file (median)")
     parser.add_argument("--no-train", action="store_true", help="skip the train and CV timings (a quick run)")
     parser.add_argument("--markdown", help="also write the table here")
     parser.add_argument("--json", help="also write the raw figures here")
