@@ -82,7 +82,7 @@ def run(cmd: list[str], *, env: dict | None = None) -> dict:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
         timed = [GNU_TIME, "-f", "%M %U %S", "-o", stats.name, *cmd] if Path(GNU_TIME).exists() else cmd
         start = time.perf_counter()
-        done = subprocess.run(timed, capture_output=True, text=True, env=full_env, check=False)
+        done = subprocess.run(timed, capture_output=True, text=True, env=full_env, cwd=ROOT, check=False)
         wall = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
