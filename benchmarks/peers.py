@@ -1,14 +1,20 @@
 """The peers `benchmarks/run.py` measures govspeech against, each run as its own process.
 
-    python benchmarks/peers.py floor    --train CORPUS --input SPEECHES.jsonl --out OUT.jsonl
-    python benchmarks/peers.py fasttext --train CORPUS --models DIR [--input SPEECHES.jsonl --out OUT.jsonl]
+    python benchmarks/peers.py floor     --train CORPUS --input SPEECHES.jsonl --out OUT.jsonl
+    python benchmarks/peers.py govspeech --train CORPUS --input SPEECHES.jsonl --out OUT.jsonl
+    python benchmarks/peers.py fasttext  --train CORPUS --models DIR [--input SPEECHES.jsonl --out OUT.jsonl]
 
-``floor``: the bare floor of govspeech's design — split units, segment them
-(same segmenter engine as govspeech) and TF-IDF-transform their words, no
-classifier; writes one line per unit. ``fasttext``: one supervised fastText
-model per role trained on the train split (space-joined segmenter tokens),
-its test-split macro-F1, then labelling of the input like `govspeech label
---format jsonl`. Each prints one JSON line of its own timings on stdout.
+``floor``: the bare floor of govspeech's design — split units, normalise and
+segment them (same segmenter engine as govspeech) and TF-IDF-transform them
+with scikit-learn: word 1-2-grams and character 1-3-grams, as the model's
+features; no classifier, no cleaning; writes one line per unit.
+``govspeech``: the same loop labelling each speech with the public
+``Labeller`` and writing JSONL rows, timed in-process like the floor.
+``fasttext``: one supervised fastText model per role trained on the train
+split (space-joined segmenter tokens), its test-split macro-F1, then
+labelling of the input like `govspeech label --format jsonl`. Each prints
+one JSON line of its own timings on stdout. Speeches are read into memory
+before the clock starts, and every peer counts the units of ``split_units``.
 """
 
 from __future__ import annotations
@@ -41,21 +47,46 @@ def _words(text):
     return " ".join(segment(normalize_text(text)))
 
 
+def _n_units(speeches) -> int:
+    from govspeech.features import split_units
+
+    return sum(len(split_units(text)) for _, text in speeches)
+
+
 def floor(args) -> dict:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from govspeech.features import split_units
+    from govspeech.features import normalize_text, segment, split_units
 
-    vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, sublinear_tf=True)
-    vectorizer.fit(_words(r["text"]) for r in _corpus(args.train) if r["split"] != "test")
-    start, n = time.perf_counter(), 0
+    words = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, sublinear_tf=True,
+                            ngram_range=(1, 2))
+    chars = TfidfVectorizer(analyzer="char", lowercase=False, sublinear_tf=True, ngram_range=(1, 3))
+    train = [normalize_text(r["text"]) for r in _corpus(args.train) if r["split"] != "test"]
+    words.fit(" ".join(segment(t)) for t in train)
+    chars.fit(train)
+    speeches = list(_speeches(args.input))
+    start = time.perf_counter()
     with open(args.out, "w", encoding="utf-8") as out:
-        for doc_id, text in _speeches(args.input):
-            units = split_units(text)
-            matrix = vectorizer.transform([_words(u) for u in units])
-            out.writelines(f"{doc_id}\t{i}\t{matrix.indptr[i + 1] - matrix.indptr[i]}\n" for i in range(len(units)))
-            n += len(units)
-    return {"units": n, "seconds": time.perf_counter() - start}
+        for doc_id, text in speeches:
+            texts = [normalize_text(u) for u in split_units(text)]
+            w, c = words.transform([" ".join(segment(t)) for t in texts]), chars.transform(texts)
+            nnz = w.indptr[1:] - w.indptr[:-1] + c.indptr[1:] - c.indptr[:-1]
+            out.writelines(f"{doc_id}\t{i}\t{k}\n" for i, k in enumerate(nnz.tolist()))
+    return {"units": _n_units(speeches), "seconds": time.perf_counter() - start}
+
+
+def govspeech_inner(args) -> dict:
+    """`govspeech label --format jsonl` as a loop over the public Labeller, timed without start-up and model load."""
+    import govspeech.predictor as predictor
+
+    labeller = predictor.load()
+    speeches = list(_speeches(args.input))
+    start = time.perf_counter()
+    with open(args.out, "w", encoding="utf-8") as out:
+        for doc_id, text in speeches:
+            out.writelines(json.dumps({"doc_id": doc_id, "sent_id": u.sent_id, "text": u.text, "labels": list(u.roles),
+                                       "scores": u.scores}, ensure_ascii=False) + "\n" for u in labeller.label(text))
+    return {"units": _n_units(speeches), "seconds": time.perf_counter() - start}
 
 
 def fasttext_peer(args) -> dict:
@@ -112,15 +143,18 @@ def _positive(model, lines):
     return np.array([dict(zip(ls, ps)).get(POSITIVE, 0.0) for ls, ps in zip(labels, probs)])
 
 
+PEERS = {"floor": floor, "govspeech": govspeech_inner, "fasttext": fasttext_peer}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("peer", choices=("floor", "fasttext"))
+    parser.add_argument("peer", choices=tuple(PEERS))
     parser.add_argument("--train", required=True)
     parser.add_argument("--input")
     parser.add_argument("--out")
     parser.add_argument("--models")
     args = parser.parse_args()
-    report = floor(args) if args.peer == "floor" else fasttext_peer(args)
+    report = PEERS[args.peer](args)
     print(json.dumps(report))
     return 0
 

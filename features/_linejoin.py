@@ -35,8 +35,9 @@ def continues_previous(lines: Sequence[str]) -> list[bool]:
         before, line = clean[i - 1], clean[i]
         if not before or not line or _NEW_PIECE.match(line):
             continue
-        flags[i] = (_unclosed(before) and before[-1] not in TERMINATORS) or bool(
-            _MID_CLAUSE_END.search(before) and not _is_heading(before) and not _opens_item(line)
+        # ``before`` is stripped, so only its last character can end it mid-clause; cheap tests first.
+        flags[i] = (before[-1] not in TERMINATORS and _unclosed(before)) or bool(
+            _MID_CLAUSE_END.search(before[-1]) and not _is_heading(before) and not _opens_item(line)
         )
     return flags
 

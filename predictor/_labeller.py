@@ -67,11 +67,13 @@ class Labeller:
         if not clean:
             units = split_units(text)
             proba = self.predict_proba(units)
-            decided = decide_roles(proba, self.model.thresholds_)
+            decided = decide_roles(proba, self.model.thresholds_).tolist()
+            proba = proba.tolist()  # Python floats once per speech, not a numpy scalar per score
             return [self._unit(first_sent_id + i, unit, proba[i], decided[i]) for i, unit in enumerate(units)]
         speech = clean_speech(text)
         proba = self.predict_proba(speech.sentences)
-        decided = decide_roles(proba, self.model.thresholds_)
+        decided = decide_roles(proba, self.model.thresholds_).tolist()
+        proba = proba.tolist()  # Python floats once per speech, not a numpy scalar per score
         if notes is not None:
             notes.extend(f"a sentence of {n} characters without a sentence mark: its features read the first "
                          f"{len(speech.sentences[j])} (labelled all the same)" for j, n in speech.cut.items())
@@ -80,7 +82,7 @@ class Labeller:
 
     def _unit(self, sent_id: int, text: str, proba_row, decided_row) -> LabelledUnit:
         return LabelledUnit(sent_id, text, self._roles(decided_row),
-                            {r: round(float(x), 4) for r, x in zip(self.roles, proba_row)})
+                            {r: round(x, 4) for r, x in zip(self.roles, proba_row)})
 
     def _roles(self, decided_row) -> tuple[str, ...]:
         return tuple(r for r, d in zip(self.roles, decided_row) if d)
