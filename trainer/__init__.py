@@ -15,7 +15,7 @@ _EXPORTS = {
                         "load_paraphrases", "load_synthetic", "unit_dicts"],
     "govspeech.trainer._cv": ["TrainingExtras"],
     "govspeech.trainer._evaluate": ["baseline_scores", "evaluate"],
-    "govspeech.trainer._metrics": ["format_scores", "role_scores"],
+    "govspeech.trainer._metrics": ["format_scores", "per_speech_share_mae", "role_scores"],
     "govspeech.trainer._features": ["UnitFeatures"],
     "govspeech.trainer._model": ["RoleModel"],
     "govspeech.trainer._persist": ["EXPORT_TOLERANCE", "check_export", "export_model", "save_model"],

@@ -136,7 +136,7 @@ def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, gri
         thresholds = best_thresholds(Y[others], proba[others], grid)
         decided[held] = decide_roles(proba[held], thresholds)
         per_fold.append(role_scores(Y[held], decided[held]))
-    pooled = role_scores(Y[scored], decided[scored])
+    pooled = role_scores(Y[scored], decided[scored], [u.doc_id for u, s in zip(units, scored) if s])
 
     def occurring(role):
         return [s["per_role"][role]["f1"] for s in per_fold if s["per_role"][role]["support"]]
@@ -150,5 +150,6 @@ def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, gri
         "per_role": {r: {"f1": v["f1"], "precision": v["precision"], "recall": v["recall"], "support": v["support"],
                          "f1_std": float(np.std(occurring(r))), "f1_fold_mean": float(np.mean(occurring(r)))}
                      for r, v in pooled["per_role"].items()},
+        "per_speech_share_mae": pooled["per_speech_share_mae"],
         "folds": per_fold,
     }
