@@ -150,14 +150,20 @@ def threshold_carry_over(config_path: str | Path, *, corpus_path: str | Path | N
 def error_classes(units, Y: np.ndarray, pred: np.ndarray, mask: np.ndarray | None = None) -> dict[str, int]:
     """Counts of the error kinds the review-passage work targets.
 
-    A review unit is gold praise inside (or heading) a top-level part whose
-    heading is gold praise (Convention 1: the part reviews the audience's work).
+    A review unit is gold praise inside a top-level part (its heading
+    included) where praise is the most frequent gold role: a part reviewing
+    the audience's work (Convention 1).
     Parts are read on whole speeches; ``mask`` then picks the units counted.
     """
     texts = [u.text for u in units]
     parts, _ = ancestor_rows(texts, speech_spans([u.doc_id for u in units]))
     g, m, c, p = (ROLES.index(r) for r in ("goal", "measure", "criticism", "praise"))
-    review = np.array([part is not None and Y[part, p] == 1 and Y[i, p] == 1 for i, part in enumerate(parts)])
+    counts: dict[int, np.ndarray] = {}
+    for i, part in enumerate(parts):
+        if part is not None:
+            counts[part] = counts.get(part, 0) + Y[i]
+    review_parts = {part for part, c in counts.items() if c[p] > 0 and c[p] == c.max()}
+    review = np.array([part in review_parts and Y[i, p] == 1 for i, part in enumerate(parts)])
     if mask is not None:
         units, Y, pred, review = [u for u, k in zip(units, mask) if k], Y[mask], pred[mask], review[mask]
     return {"review units": int(review.sum()),
