@@ -17,16 +17,12 @@ from govspeech.features import ROLES, ancestor_rows, speech_spans
 from govspeech.predictor import decide_roles
 from govspeech.trainer._corpus import CorpusError, by_split, label_matrix, load_synthetic, training_weights, unit_dicts
 from govspeech.trainer._cv import cv_scores, document_groups, fit_model, out_of_fold_proba
+from govspeech.trainer._experiments import _setup
 from govspeech.trainer._metrics import role_scores
 from govspeech.trainer._thresholds import best_thresholds
 from govspeech.trainer._train import _load, build_model, threshold_grid, training_extras
 
 __all__ = ["dev_test_errors", "error_classes", "nested_cv", "read_topics", "synthetic_transfer", "threshold_carry_over", "topic_cv"]
-
-
-def _setup(config_path, corpus_path, overrides=None):
-    config, _, corpus = _load(config_path, corpus_path, overrides)
-    return config, by_split(corpus, "train", "dev"), training_extras(config, corpus)
 
 
 def synthetic_transfer(config_path: str | Path, synthetic_files: list[str], *,
