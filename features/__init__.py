@@ -11,7 +11,7 @@ from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
 from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, normalized_texts
 from govspeech.features._segment import ENGINES, SEGMENTER, engine, segment
-from govspeech.features._sequence import sequence_feature_names, sequence_features
+from govspeech.features._sequence import hierarchy_features, sequence_feature_names, sequence_features
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
 from govspeech.features._structure import Enumerator, ends_sentence, enumerator, is_enumerated, is_heading
 from govspeech.features._units import split_units
@@ -47,6 +47,7 @@ __all__ = [
     "normalized_texts",
     "outline",
     "segment",
+    "hierarchy_features",
     "sequence_feature_names",
     "sequence_features",
     "speech_spans",
