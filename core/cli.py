@@ -112,6 +112,7 @@ def cmd_cv(args) -> int:
     print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  (out-of-fold, pooled over "
           f"{result['n_splits']} folds by speech; ± is the spread across folds; per-fold mean "
           f"{result['fold_mean_macro_f1']:.3f})")
+    print("per-speech share MAE " + "  ".join(f"{r} {v:.3f}" for r, v in result["per_speech_share_mae"].items()))
     if args.json:
         _write_json(args.json, result)
     return exit_code("ok")

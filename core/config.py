@@ -82,6 +82,7 @@ class StackingConfig:
     enabled: bool
     window: int = setting(lo=0)
     with_text: bool
+    hierarchy: bool
     inner_folds: int = setting(lo=2)
     C: float = setting(above=0.0)
     class_weight: str = setting(choices=CLASS_WEIGHTS)

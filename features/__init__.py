@@ -12,7 +12,7 @@ from govspeech.features._normalize import normalize_text
 from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
 from govspeech.features._segment import ENGINES, SEGMENTER, engine, segment
-from govspeech.features._sequence import sequence_feature_names, sequence_features
+from govspeech.features._sequence import hierarchy_features, sequence_feature_names, sequence_features
 from govspeech.features._speeches import Speech, iter_speeches, split_speeches
 from govspeech.features._structure import Enumerator, ends_sentence, enumerator, is_enumerated, is_heading
 from govspeech.features._units import split_units
@@ -49,6 +49,7 @@ __all__ = [
     "normalized_texts",
     "outline",
     "segment",
+    "hierarchy_features",
     "sequence_feature_names",
     "sequence_features",
     "speech_spans",

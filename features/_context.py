@@ -50,7 +50,7 @@ def enclosing_headings(texts: Sequence[str], spans) -> list[str]:
     for start, end in spans:
         current = ""
         for i in range(start, end):
-            if is_heading(texts[i], as_trained=True):
+            if is_heading(texts[i]):
                 current = texts[i]
             out[i] = current
     return out
@@ -59,8 +59,8 @@ def enclosing_headings(texts: Sequence[str], spans) -> list[str]:
 def position_matrix(texts: Sequence[str], spans) -> np.ndarray:
     """Dense position features: relative place in the speech and unit shape."""
     rows = np.zeros((len(texts), 6))
-    heads = np.array([is_heading(t, as_trained=True) for t in texts], dtype=bool)
-    enumerated = np.array([is_enumerated(t, as_trained=True) for t in texts], dtype=bool)
+    heads = np.array([is_heading(t) for t in texts], dtype=bool)
+    enumerated = np.array([is_enumerated(t) for t in texts], dtype=bool)
     index = np.arange(len(texts))
     last_heading = np.where(heads, index, -1)  # at or before each unit in its speech, else the speech's start - 1
     for start, end in spans:

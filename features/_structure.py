@@ -48,12 +48,6 @@ ENUMERATOR_STYLES = tuple(name for name, _ in _STYLE_PATTERNS)
 _STYLE_RES = tuple(re.compile(p) for _, p in _STYLE_PATTERNS)
 # One alternation to test a unit at once; the named group says which style matched.
 _ENUMERATOR = re.compile(r"\s*(?:" + "|".join(f"(?P<s{k}>{p})" for k, (_, p) in enumerate(_STYLE_PATTERNS)) + ")")
-# The reading the shipped model's position and section features were trained
-# on: no ordinal words, ① or "6)", and "8.7%" taken for an item. Those features
-# keep it (``as_trained``) until the model is retrained, so its labels stay as measured.
-_TRAINED_ENUMERATOR = re.compile(
-    r"\s*(第[一二三四五六七八九十]+[,,、]|[一二三四五六七八九十]+[、.是要]|[((][一二三四五六七八九十\d]+[))]|\d+[.、]|[㈠-㈩])"
-)
 _HAN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _ORDINAL_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
 
@@ -97,9 +91,9 @@ def enumerator(text: str) -> Enumerator | None:
     return Enumerator(ENUMERATOR_STYLES[k], _ordinal(token), match.end())
 
 
-def is_enumerated(text: str, *, as_trained: bool = False) -> bool:
-    """Starts with an enumerator (see ``enumerator``); ``as_trained``: by the reading the model was trained on."""
-    return (_TRAINED_ENUMERATOR if as_trained else _ENUMERATOR).match(text) is not None
+def is_enumerated(text: str) -> bool:
+    """Starts with an enumerator (see ``enumerator``)."""
+    return _ENUMERATOR.match(text) is not None
 
 
 @functools.lru_cache(maxsize=4)
@@ -117,19 +111,18 @@ def heading_max_chars() -> int:
     return limits().structure.heading_max_chars
 
 
-def is_heading(text: str, *, as_trained: bool = False) -> bool:
+def is_heading(text: str) -> bool:
     """A section heading: short, and enumerated or without a sentence mark at its end."""
     stripped = text.strip()
     if len(stripped) > heading_max_chars():
         return False
-    return is_enumerated(stripped, as_trained=as_trained) or not ends_sentence(stripped)
+    return is_enumerated(stripped) or not ends_sentence(stripped)
 
 
 def is_outline_heading(text: str) -> bool:
     """A heading without an enumerator that the outline of a speech shows (a title, an unnumbered section).
 
-    Unlike ``is_heading`` (a feature of the model, which keeps its trained
-    meaning), a lead-in or salutation ending in a colon is left out: it
+    Unlike ``is_heading`` (a feature of the model), a lead-in or salutation ending in a colon is left out: it
     introduces the text under it rather than naming a section.
     """
     stripped = text.strip()

@@ -83,9 +83,12 @@ def _check_meta(meta, where) -> dict:
     stacking = meta.get("stacking")
     if stacking is not None:
         if (not isinstance(stacking, dict) or type(stacking.get("window")) is not int
-                or not 0 <= stacking["window"] <= _MAX_WINDOW or type(stacking.get("with_text")) is not bool):
-            raise _fail(where, f"field 'stacking' must be null or {{window: 0..{_MAX_WINDOW}, with_text: true/false}}")
-        if meta.get("sequence_features") != sequence_feature_names(ROLES, window=stacking["window"]):
+                or not 0 <= stacking["window"] <= _MAX_WINDOW or type(stacking.get("with_text")) is not bool
+                or type(stacking.get("hierarchy", False)) is not bool):
+            raise _fail(where, f"field 'stacking' must be null or {{window: 0..{_MAX_WINDOW}, with_text: true/false, "
+                               "hierarchy: true/false}")
+        if meta.get("sequence_features") != sequence_feature_names(ROLES, window=stacking["window"],
+                                                                   hierarchy=stacking.get("hierarchy", False)):
             raise _fail(where, "field 'sequence_features' does not match this govspeech's second-stage inputs")
     files = _field(meta, "files", dict, where)
     if set(files) != {"arrays"}:

@@ -15,7 +15,7 @@ __all__ = ["DEFAULT_MODEL_SHA256", "LabelledUnit", "Labeller", "default_model_di
 
 # sha256 of the shipped models/default/model.json (which holds the sha256 of its arrays): the default model is
 # loaded only if it is byte for byte the one trained for this release (tests/test_shipped_model.py checks the pin).
-DEFAULT_MODEL_SHA256 = "bae374bb927eedc8d23e1044fc10e815c9807bebfc6dffb16713cffcf8daf90b"
+DEFAULT_MODEL_SHA256 = "ea289ecfbaed3ea3ad119bd38dd185243eb305a50ba7587886262c2aef37a149"
 
 
 @dataclass(frozen=True)

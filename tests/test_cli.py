@@ -28,8 +28,9 @@ def test_evaluate_prints_report_with_baselines_and_writes_exact_json(tmp_path, f
     for system in ("model", "majority", "keywords"):
         assert system in result.stdout
     scores = json.loads(out.read_text())
-    assert set(scores) == {"n_units", "per_role", "macro_f1", "micro_f1"}
+    assert set(scores) == {"n_units", "per_role", "macro_f1", "micro_f1", "per_speech_share_mae"}
     assert scores["n_units"] == 302
+    assert set(scores["per_speech_share_mae"]) == {"goal", "measure", "criticism", "praise"}
     assert set(scores["per_role"]) == {"goal", "measure", "criticism", "praise"}
     assert all(set(v) == {"precision", "recall", "f1", "support"} for v in scores["per_role"].values())
 

@@ -14,10 +14,10 @@ def _reference_position(texts, spans):
     for start, end in spans:
         since_heading = 0
         for i in range(start, end):
-            heading = is_heading(texts[i], as_trained=True)
+            heading = is_heading(texts[i])
             since_heading = 0 if heading else since_heading + 1
             rel = (i - start) / max(end - start - 1, 1)
-            rows[i] = (rel, rel < 0.15, rel > 0.85, heading, is_enumerated(texts[i], as_trained=True),
+            rows[i] = (rel, rel < 0.15, rel > 0.85, heading, is_enumerated(texts[i]),
                        min(since_heading, 10) / 10)
     return rows
 
@@ -40,7 +40,7 @@ def _reference(proba, texts, spans, window):
             speech[i] = _mean_without(proba[start:end], i - start)
         sections, first, head = [], start, None
         for i in range(start, end):
-            if is_heading(texts[i], as_trained=True):
+            if is_heading(texts[i]):
                 if i > first:
                     sections.append((first, i, head))
                     first = i
@@ -72,3 +72,22 @@ def test_sequence_features_equal_the_unit_by_unit_reference_on_the_corpus(corpus
     assert got.shape == expected.shape == (len(texts), len(sequence_feature_names("abcd", window=window)))
     assert np.abs(got - expected).max() < 1e-12
     assert got[:, -3].sum() > 100  # the corpus has headings: the section blocks were exercised
+
+
+def test_hierarchy_columns_reach_the_top_level_heading_through_sub_headings():
+    from govspeech.features._sequence import hierarchy_features
+
+    texts = ["同志们:", "一、去年工作成绩显著", "(一)项目建设加快", "一是引进了一批大项目。", "二、今年的任务", "要加快园区建设。"]
+    proba = np.arange(len(texts) * 2, dtype=float).reshape(len(texts), 2) / 20
+    spans = [(0, len(texts))]
+    rows = sequence_features(proba, texts, spans, window=1, hierarchy=True)
+    names = sequence_feature_names(["a", "b"], window=1, hierarchy=True)
+    assert rows.shape == (len(texts), len(names))
+    block = hierarchy_features(proba, texts, spans)
+    assert np.allclose(rows[:, -block.shape[1]:], block)
+    part, part_mean, parent = block[:, :3], block[:, 3:5], block[:, 5:]
+    assert np.allclose(part[3], [*proba[1], 1.0]) and np.allclose(parent[3], [*proba[2], 1.0])  # item under (一)
+    assert np.allclose(part_mean[3], proba[[1, 2]].mean(axis=0))  # its part without itself
+    assert not part[1].any() and not part[0].any()  # a heading is not its own part; nothing above the opening
+    assert np.allclose(part[5], [*proba[4], 1.0])
+    assert sequence_features(proba, texts, spans, window=1).shape[1] == rows.shape[1] - block.shape[1]

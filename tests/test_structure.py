@@ -40,11 +40,6 @@ def test_a_decimal_an_ordinal_word_or_a_later_enumerator_is_no_item(text):
     assert enumerator(text) is None and not is_enumerated(text)
 
 
-def test_the_models_features_keep_the_reading_they_were_trained_on():
-    assert is_enumerated("8.7%,增长。", as_trained=True) and not is_enumerated("8.7%,增长。")
-    assert not is_heading("首先,我代表县委表示祝贺!", as_trained=True) and is_heading("首先,我代表县委表示祝贺!")
-
-
 def test_sentence_ends_and_headings():
     assert ends_sentence("要加快建设。”") and ends_sentence("真的吗?") and not ends_sentence("同志们:")
     assert not ends_sentence("市长的讲话??", marks="。;;")  # a title's lost characters end no statement

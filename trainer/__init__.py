@@ -21,7 +21,7 @@ from govspeech.trainer._corpus import (
 from govspeech.trainer._cv import TrainingExtras
 from govspeech.trainer._evaluate import baseline_scores, evaluate
 from govspeech.trainer._features import UnitFeatures
-from govspeech.trainer._metrics import format_scores, role_scores
+from govspeech.trainer._metrics import format_scores, per_speech_share_mae, role_scores
 from govspeech.trainer._model import RoleModel
 from govspeech.trainer._persist import EXPORT_TOLERANCE, check_export, export_model, save_model
 from govspeech.trainer._stacked import StackedRoleModel
@@ -54,6 +54,7 @@ __all__ = [
     "load_paraphrases",
     "load_pass",
     "load_synthetic",
+    "per_speech_share_mae",
     "role_scores",
     "save_model",
     "train",

@@ -75,14 +75,16 @@ def fit_model(make_model, units: list[CorpusUnit], groups: np.ndarray, *, extras
 
 
 def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, extras: TrainingExtras = NO_EXTRAS,
-                      choose_groups=None) -> tuple[np.ndarray, np.ndarray]:
+                      choose_groups=None, groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(probabilities, fold index) for every unit, each predicted by a model that never saw its group.
 
     Extras join each fold's training part and are never predicted.
     ``choose_groups``, given a fold's training group ids, returns the ones to
     train on (the learning curve's subsampling); by default all of them.
+    ``groups`` (one id per unit, e.g. a topic) replaces the speech groups as folds.
     """
-    groups = document_groups(units)
+    speech_groups = document_groups(units)
+    groups = speech_groups if groups is None else np.asarray(groups)
     if len(set(groups)) < n_splits:
         raise CorpusError(f"{n_splits} folds need at least {n_splits} groups of speeches, the corpus has "
                           f"{len(set(groups))}; use fewer folds (thresholds.cv_folds) or more data")
@@ -98,7 +100,7 @@ def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, ext
         if missing:
             raise CorpusError(f"fold {k + 1} of {n_splits}: no {'/'.join(missing)} units to train on once its "
                               "speeches are held out; use fewer folds (thresholds.cv_folds) or more data")
-        model = fit_model(make_model, fit_units, groups[fit_idx], extras=extras)
+        model = fit_model(make_model, fit_units, speech_groups[fit_idx], extras=extras)
         proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
         folds[held_idx] = k
     return proba, folds
@@ -136,7 +138,7 @@ def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, gri
         thresholds = best_thresholds(Y[others], proba[others], grid)
         decided[held] = decide_roles(proba[held], thresholds)
         per_fold.append(role_scores(Y[held], decided[held]))
-    pooled = role_scores(Y[scored], decided[scored])
+    pooled = role_scores(Y[scored], decided[scored], [u.doc_id for u, s in zip(units, scored) if s])
 
     def occurring(role):
         return [s["per_role"][role]["f1"] for s in per_fold if s["per_role"][role]["support"]]
@@ -150,5 +152,6 @@ def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, gri
         "per_role": {r: {"f1": v["f1"], "precision": v["precision"], "recall": v["recall"], "support": v["support"],
                          "f1_std": float(np.std(occurring(r))), "f1_fold_mean": float(np.mean(occurring(r)))}
                      for r, v in pooled["per_role"].items()},
+        "per_speech_share_mae": pooled["per_speech_share_mae"],
         "folds": per_fold,
     }

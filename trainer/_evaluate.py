@@ -21,7 +21,7 @@ def evaluate(model, data: str | Path | list[CorpusUnit]) -> dict:
     context features see the neighbours they would see when labelling.
     """
     units = data if isinstance(data, list) else load_corpus(data)
-    return role_scores(label_matrix(units), model.predict(unit_dicts(units)))
+    return role_scores(label_matrix(units), model.predict(unit_dicts(units)), [u.doc_id for u in units])
 
 
 def baseline_scores(units: list[CorpusUnit], train_role_rates: np.ndarray) -> dict[str, dict]:

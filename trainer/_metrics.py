@@ -7,14 +7,33 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from govspeech.features import ROLES
 
-__all__ = ["format_scores", "role_scores"]
+__all__ = ["format_scores", "per_speech_share_mae", "role_scores"]
 
 
-def role_scores(Y_true: np.ndarray, Y_pred: np.ndarray) -> dict:
-    """``{"n_units", "per_role": {role: {precision, recall, f1, support}}, "macro_f1", "micro_f1"}``."""
+def per_speech_share_mae(Y_true: np.ndarray, Y_pred: np.ndarray, doc_ids) -> dict[str, float]:
+    """Per role, the mean over speeches of |predicted share of units with the role - gold share|.
+
+    The figure researchers compute from labelled speeches (how much of a
+    speech is criticism); every speech weighs the same, whatever its length.
+    """
+    doc_ids = np.asarray(doc_ids)
+    speeches, index = np.unique(doc_ids, return_inverse=True)
+    counts = np.bincount(index, minlength=len(speeches))[:, None]
+    share = {}
+    for name, Y in (("true", Y_true), ("pred", Y_pred)):
+        sums = np.zeros((len(speeches), len(ROLES)))
+        np.add.at(sums, index, np.asarray(Y, dtype=float))
+        share[name] = sums / counts
+    error = np.abs(share["pred"] - share["true"]).mean(axis=0) if len(speeches) else np.zeros(len(ROLES))
+    return {role: float(error[j]) for j, role in enumerate(ROLES)}
+
+
+def role_scores(Y_true: np.ndarray, Y_pred: np.ndarray, doc_ids=None) -> dict:
+    """``{"n_units", "per_role": {role: {precision, recall, f1, support}}, "macro_f1", "micro_f1"}``, and
+    ``per_speech_share_mae`` when the units' speeches (``doc_ids``) are given."""
     p, r, f, s = precision_recall_fscore_support(Y_true, Y_pred, average=None, labels=range(len(ROLES)),
                                                  zero_division=0.0)
-    return {
+    scores = {
         "n_units": int(Y_true.shape[0]),
         "per_role": {
             role: {"precision": float(p[j]), "recall": float(r[j]), "f1": float(f[j]), "support": int(s[j])}
@@ -23,6 +42,9 @@ def role_scores(Y_true: np.ndarray, Y_pred: np.ndarray) -> dict:
         "macro_f1": float(np.mean(f)),
         "micro_f1": float(f1_score(Y_true, Y_pred, average="micro", zero_division=0.0)),
     }
+    if doc_ids is not None:
+        scores["per_speech_share_mae"] = per_speech_share_mae(Y_true, Y_pred, doc_ids)
+    return scores
 
 
 def format_scores(named: dict[str, dict]) -> str:

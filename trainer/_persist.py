@@ -59,8 +59,9 @@ def export_model(model: RoleModel | StackedRoleModel, meta: dict) -> dict[str, b
               "stage1_coef": coef1, "stage1_intercept": intercept1}
     stacking, names = None, []
     if stacked:
-        stacking = {"window": int(model.window), "with_text": bool(model.with_text)}
-        names = sequence_feature_names(ROLES, window=model.window)
+        stacking = {"window": int(model.window), "with_text": bool(model.with_text),
+                    "hierarchy": bool(model.hierarchy)}
+        names = sequence_feature_names(ROLES, window=model.window, hierarchy=model.hierarchy)
         arrays["stage2_coef"], arrays["stage2_intercept"] = _coef(model.estimators_)
     full = {**meta, "roles": list(ROLES),
             "thresholds": {r: float(t) for r, t in zip(ROLES, model.thresholds_)},

@@ -59,7 +59,8 @@ def build_model(config: TrainingConfig) -> RoleModel | StackedRoleModel:
              "C": m.C, "class_weight": _class_weight(m.class_weight), "max_iter": m.max_iter}
     if not s.enabled:
         return RoleModel(**first)
-    return StackedRoleModel(first_stage=first, window=s.window, with_text=s.with_text, inner_folds=s.inner_folds,
+    return StackedRoleModel(first_stage=first, window=s.window, with_text=s.with_text, hierarchy=s.hierarchy,
+                            inner_folds=s.inner_folds,
                             C=s.C, class_weight=_class_weight(s.class_weight), max_iter=s.max_iter,
                             random_state=config.seed)
 

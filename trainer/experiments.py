@@ -1,4 +1,8 @@
-"""Rebuild the tables of docs/model.md: ``python -m govspeech.trainer.experiments {ablation,curve,errors} --config FILE``.
+"""Rebuild the tables of docs/model.md: ``python -m govspeech.trainer.experiments WHAT --config FILE``.
+
+WHAT is ablation, curve, errors, transfer (synthetic speeches alone scored on
+real ones), nested (nested grouped CV over the --variants), loto
+(leave-one-topic-out, --topics) thresholds (how thresholds carry over) or errorclasses (error kinds on dev and test).
 
 Each prints Markdown to stdout (and writes the raw figures as JSON with --json).
 All figures are document-grouped cross-validation over train+dev.
@@ -13,7 +17,9 @@ import sys
 from govspeech.atomic import atomic_write_text
 from govspeech.errors import GovspeechError, exit_code
 from govspeech.features import ROLES
+from govspeech.config import read_variants
 from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
+from govspeech.trainer._selection import dev_test_errors, nested_cv, synthetic_transfer, threshold_carry_over, topic_cv
 
 
 def _row(name: str, macro: str, per_role: dict) -> str:
@@ -31,6 +37,21 @@ def ablation_table(rows: list[dict]) -> str:
         lines.append(_row(row["name"], f"{s['macro_f1']:.3f} ± {s['macro_f1_std']:.3f}",
                           {r: v["f1"] for r, v in s["per_role"].items()}))
     return "\n".join(lines)
+
+
+def scores_table(named: dict[str, dict]) -> str:
+    """One row per named result of ``role_scores`` shape, with its per-speech share error."""
+    lines = _header("estimate")
+    for name, s in named.items():
+        mae = s.get("per_speech_share_mae")
+        lines.append(_row(name, f"{s['macro_f1']:.3f}", {r: v["f1"] for r, v in s["per_role"].items()})
+                     + (" share MAE " + " ".join(f"{r} {mae[r]:.3f}" for r in ROLES) if mae else ""))
+    return "\n".join(lines)
+
+
+def _variants(path, base) -> dict[str, dict]:
+    """Name -> overrides of each variant, every one checked against the base config first."""
+    return {v.name: dict(v.overrides) for v in read_variants(path, base)}
 
 
 def curve_table(rows: list[dict], key: str, label: str) -> str:
@@ -68,6 +89,21 @@ def _run(args) -> tuple[object, str]:
                                             repeats=args.repeats)}
         text = "\n\n".join([curve_table(raw["real"], "speech_groups", "real speech groups per fold"),
                              curve_table(raw["synthetic"], "synthetic_speeches", "synthetic speeches")])
+    elif args.what == "transfer":
+        raw = synthetic_transfer(args.config, args.synthetic)
+        text = scores_table({"+".join(args.synthetic): raw}) + "\naverage precision " + str(raw["average_precision"])
+    elif args.what == "nested":
+        raw = nested_cv(args.config, _variants(args.variants, args.config), outer_folds=args.outer, inner_folds=args.inner)
+        text = scores_table({"nested CV (outer, pooled)": raw}) + f"\nchosen per outer fold: {raw['chosen']}"
+    elif args.what == "loto":
+        raw = topic_cv(args.config, args.topics)
+        text = scores_table({"leave one topic out": raw}) + f"\ntopics: {raw['topics']}"
+    elif args.what == "thresholds":
+        raw = threshold_carry_over(args.config)
+        text = scores_table({k: raw[k] for k in ("pooled", "leave_one_speech_out", "fixed_0.5")})
+    elif args.what == "errorclasses":
+        raw = dev_test_errors(args.config, overrides=_variants(args.variants, args.config)[args.variant] if args.variant else None)
+        text = "\n".join(f"{split}: {counts}" for split, counts in raw.items())
     else:
         raw = error_analysis(args.config)
         text = errors_report(raw)
@@ -76,12 +112,19 @@ def _run(args) -> tuple[object, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m govspeech.trainer.experiments", description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("ablation", "curve", "errors"))
+    parser.add_argument("what", choices=("ablation", "curve", "errors", "transfer", "nested", "loto", "thresholds",
+                                         "errorclasses"))
     parser.add_argument("--config", required=True)
     parser.add_argument("--variants", default="configs/ablation.toml", help="ablation: the variants file")
     parser.add_argument("--sizes", default="1,2,4,6", help="curve: real speech groups per fold, comma-separated")
     parser.add_argument("--synthetic-sizes", default="0,8,16,32,64",
                         help="curve: synthetic speeches added to training, comma-separated")
+    parser.add_argument("--synthetic", action="append", default=[],
+                        help="transfer: a synthetic file to train on (repeat the option for several)")
+    parser.add_argument("--topics", default="data/topics.tsv", help="loto: doc_id, topic, reason per line")
+    parser.add_argument("--variant", help="errorclasses: the --variants entry to apply (default: the config as is)")
+    parser.add_argument("--outer", type=int, default=4, help="nested: outer folds")
+    parser.add_argument("--inner", type=int, default=3, help="nested: inner folds")
     parser.add_argument("--repeats", type=int, default=2, help="curve: draws per size")
     parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args(argv)
