@@ -59,19 +59,17 @@ def errors_report(result: dict) -> str:
 def _run(args) -> tuple[object, str]:
     """(raw figures, Markdown) of the table asked for."""
     if args.what == "ablation":
-        raw = ablation(args.config, args.variants)
-        text = ablation_table(raw)
-    elif args.what == "curve":
+        rows = ablation(args.config, args.variants)
+        return rows, ablation_table(rows)
+    if args.what == "curve":
         sizes = [int(s) for s in args.sizes.split(",")]
-        raw = {"real": learning_curve(args.config, sizes=sizes, repeats=args.repeats),
-               "synthetic": synthetic_curve(args.config, sizes=[int(s) for s in args.synthetic_sizes.split(",")],
-                                            repeats=args.repeats)}
-        text = "\n\n".join([curve_table(raw["real"], "speech_groups", "real speech groups per fold"),
-                             curve_table(raw["synthetic"], "synthetic_speeches", "synthetic speeches")])
-    else:
-        raw = error_analysis(args.config)
-        text = errors_report(raw)
-    return raw, text
+        curves = {"real": learning_curve(args.config, sizes=sizes, repeats=args.repeats),
+                  "synthetic": synthetic_curve(args.config, sizes=[int(s) for s in args.synthetic_sizes.split(",")],
+                                               repeats=args.repeats)}
+        return curves, "\n\n".join([curve_table(curves["real"], "speech_groups", "real speech groups per fold"),
+                                     curve_table(curves["synthetic"], "synthetic_speeches", "synthetic speeches")])
+    analysis = error_analysis(args.config)
+    return analysis, errors_report(analysis)
 
 
 def main(argv: list[str] | None = None) -> int:
