@@ -214,7 +214,8 @@ def table(result: dict) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in result["rows"].items():
         cells = [name, _fmt(r.get("f1"), ".3f"), _fmt(r.get("rate_inner"), ",.0f"), _fmt(r.get("rate_cli"), ",.0f"),
-                 _fmt(r.get("rate"), ",.0f"), _fmt(r.get("rate_all"), ",.0f"), _fmt(r.get("cold"), ".2f") + f" ({_fmt(r.get('cold_cpu'), '.2f')})",
+                 _fmt(r.get("rate"), ",.0f"), _fmt(r.get("rate_all"), ",.0f"),
+                 _fmt(r.get("cold"), ".2f") + f" ({_fmt(r.get('cold_cpu'), '.2f')})",
                  _fmt(r.get("load"), ".2f"), _fmt(r.get("train"), ".1f"), _fmt(r.get("cv"), ".1f"),
                  f"{_fmt(r.get('small_peak_mb'), '.0f')} / {_fmt(r.get('peak_mb'), '.0f')}",
                  _fmt(r.get("size_mb"), ".1f")]

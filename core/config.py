@@ -21,7 +21,7 @@ This module is the base layer: it imports nothing of the project but ``govspeech
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -47,7 +47,7 @@ CLASS_WEIGHTS = ("balanced", "none")
 @dataclass(frozen=True)
 class TrainingFiles:
     files: tuple[str, ...]
-    weight: float = setting(lo=0.0)
+    weight: float = field(metadata=setting(lo=0.0))
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,11 @@ class FeaturesConfig:
     # Dropped settings (context blocks, cue lexicon): no measured gain, docs/model.md.
     REMOVED = ("neighbour_window", "neighbour_weight", "heading_weight", "position_weight", "cue_weight")
 
-    word_ngram_range: tuple[int, int] = setting(lo=1)
+    word_ngram_range: tuple[int, int] = field(metadata=setting(lo=1))
     # Character n-grams longer than 3 multiply the vocabulary for no measured gain (docs/model.md).
-    char_ngram_range: tuple[int, int] = setting(lo=1, item_max=3)
-    min_df: int = setting(lo=1)
-    max_df: float = setting(above=0.0, hi=1.0)
+    char_ngram_range: tuple[int, int] = field(metadata=setting(lo=1, item_max=3))
+    min_df: int = field(metadata=setting(lo=1))
+    max_df: float = field(metadata=setting(above=0.0, hi=1.0))
     sublinear_tf: bool
     drop_stopwords: bool
     digits_as_zero: bool
@@ -68,9 +68,9 @@ class FeaturesConfig:
 @dataclass(frozen=True)
 class ModelConfig:
     REMOVED = ("classifier",)  # linear_svm and complement_nb: the arrays hold logistic regressions only
-    C: float = setting(above=0.0)
-    class_weight: str = setting(choices=CLASS_WEIGHTS)
-    max_iter: int = setting(lo=1)
+    C: float = field(metadata=setting(above=0.0))
+    class_weight: str = field(metadata=setting(choices=CLASS_WEIGHTS))
+    max_iter: int = field(metadata=setting(lo=1))
 
 
 @dataclass(frozen=True)
@@ -80,22 +80,22 @@ class StackingConfig:
                "crf_iterations")
 
     enabled: bool
-    window: int = setting(lo=0)
+    window: int = field(metadata=setting(lo=0))
     with_text: bool
     hierarchy: bool
-    inner_folds: int = setting(lo=2)
-    C: float = setting(above=0.0)
-    class_weight: str = setting(choices=CLASS_WEIGHTS)
-    max_iter: int = setting(lo=1)
+    inner_folds: int = field(metadata=setting(lo=2))
+    C: float = field(metadata=setting(above=0.0))
+    class_weight: str = field(metadata=setting(choices=CLASS_WEIGHTS))
+    max_iter: int = field(metadata=setting(lo=1))
 
 
 @dataclass(frozen=True)
 class ThresholdsConfig:
-    source: str = setting(choices=THRESHOLD_SOURCES)
-    cv_folds: int = setting(lo=2)
-    start: float = setting(above=0.0, hi=1.0)
-    stop: float = setting(above=0.0, hi=1.0)
-    step: float = setting(above=0.0, hi=1.0)
+    source: str = field(metadata=setting(choices=THRESHOLD_SOURCES))
+    cv_folds: int = field(metadata=setting(lo=2))
+    start: float = field(metadata=setting(above=0.0, hi=1.0))
+    stop: float = field(metadata=setting(above=0.0, hi=1.0))
+    step: float = field(metadata=setting(above=0.0, hi=1.0))
 
     def problems(self):
         if self.start > self.stop:
@@ -104,7 +104,7 @@ class ThresholdsConfig:
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    seed: int = setting(lo=0)
+    seed: int = field(metadata=setting(lo=0))
     corpus: str
     synthetic: TrainingFiles
     paraphrases: TrainingFiles
@@ -118,15 +118,15 @@ class TrainingConfig:
 
 @dataclass(frozen=True)
 class DuplicateUnits:
-    min_duplicate_chars: int = setting(lo=1)
+    min_duplicate_chars: int = field(metadata=setting(lo=1))
 
 
 @dataclass(frozen=True)
 class SplitConfig:
-    seed: int = setting(lo=0)
-    dev: float = setting(above=0.0, hi=1.0)
-    test: float = setting(above=0.0, hi=1.0)
-    trials: int = setting(lo=1)
+    seed: int = field(metadata=setting(lo=0))
+    dev: float = field(metadata=setting(above=0.0, hi=1.0))
+    test: float = field(metadata=setting(above=0.0, hi=1.0))
+    trials: int = field(metadata=setting(lo=1))
 
     def problems(self):
         if self.dev + self.test >= 1:
@@ -141,7 +141,7 @@ class CorpusConfig:
 
 @dataclass(frozen=True)
 class FloorScores:
-    test_macro_f1: float = setting(lo=0.0, hi=1.0)
+    test_macro_f1: float = field(metadata=setting(lo=0.0, hi=1.0))
 
 
 @dataclass(frozen=True)
@@ -151,25 +151,25 @@ class Floor:
 
 @dataclass(frozen=True)
 class InputLimits:
-    max_file_mb: float = setting(lo=0.0)
-    detect_sample_bytes: int = setting(lo=1)
-    block_bytes: int = setting(lo=1)
-    max_bad_byte_share: float = setting(lo=0.0, hi=1.0)
+    max_file_mb: float = field(metadata=setting(lo=0.0))
+    detect_sample_bytes: int = field(metadata=setting(lo=1))
+    block_bytes: int = field(metadata=setting(lo=1))
+    max_bad_byte_share: float = field(metadata=setting(lo=0.0, hi=1.0))
 
 
 @dataclass(frozen=True)
 class SpeechLimits:
-    max_chars: int = setting(lo=1)
+    max_chars: int = field(metadata=setting(lo=1))
 
 
 @dataclass(frozen=True)
 class UnitLimits:
-    max_feature_chars: int = setting(lo=1)
+    max_feature_chars: int = field(metadata=setting(lo=1))
 
 
 @dataclass(frozen=True)
 class StructureLimits:
-    heading_max_chars: int = setting(lo=1)
+    heading_max_chars: int = field(metadata=setting(lo=1))
 
 
 @dataclass(frozen=True)

@@ -85,10 +85,10 @@ def debris_scores(units: Iterable) -> dict:
                 missed.append(unit)
             elif flagged:
                 wrong.append(unit)
-    flagged, actual = true_pos + len(wrong), true_pos + len(missed)
+    n_flagged, actual = true_pos + len(wrong), true_pos + len(missed)
     return {
-        "n_units": sum(len(v) for v in docs.values()), "debris": actual, "flagged": flagged,
-        "precision": true_pos / flagged if flagged else 1.0, "recall": true_pos / actual if actual else 1.0,
+        "n_units": sum(len(v) for v in docs.values()), "debris": actual, "flagged": n_flagged,
+        "precision": true_pos / n_flagged if n_flagged else 1.0, "recall": true_pos / actual if actual else 1.0,
         "missed": [(u.doc_id, u.sent_id, u.text) for u in missed],
         "wrongly_flagged": [(u.doc_id, u.sent_id, u.text) for u in wrong],
     }

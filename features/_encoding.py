@@ -78,10 +78,10 @@ def detect_encoding(head: bytes, *, max_bad_share: float) -> tuple[str, int]:
         if head.startswith(bom):
             return codec, len(bom)
     if b"\x00" in head:  # text with NUL bytes can only be UTF-16/32 without a BOM
-        codec = _detected(head)
-        if codec is None or not codec.startswith(("utf-16", "utf-32")):
+        wide = _detected(head)
+        if wide is None or not wide.startswith(("utf-16", "utf-32")):
             raise NotTextError("binary data (NUL bytes), not text")
-        return codec, 0
+        return wide, 0
     if _is_utf8(head):
         return "utf-8", 0
     return _detected(head) or _least_damaged(head, max_bad_share), 0

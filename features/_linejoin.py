@@ -24,7 +24,7 @@ _MID_CLAUSE_END = re.compile(r"[\u3400-\u9fff0-9A-Za-z%%,,、]\s*$")
 _NEW_PIECE = re.compile(r"^\s*(篇\s*\d+|同志们)")
 # Besides an enumerated item and a new piece, a bracketed tag opens a new line of its own.
 _NEW_TAG = re.compile(r"^\s*[【\[]")
-_PAIRS = ("“”", "《》", "((", "()")
+_PAIRS = (("“", "”"), ("《", "》"), ("(", "("), ("(", ")"))
 
 
 def continues_previous(lines: Sequence[str]) -> list[bool]:

@@ -62,7 +62,9 @@ def outline(texts: Sequence[str]) -> Outline:
     styles: list[str] = []
     open_items: list[tuple[int, int]] = []  # (index, level), outermost first
     plain: int | None = None  # the open unnumbered heading, under the open items
-    level, heading, ancestors = [], [], []
+    level: list[int | None] = []
+    heading: list[bool] = []
+    ancestors: list[tuple[int, ...]] = []
     for i, text in enumerate(texts):
         mark = enumerator(text)
         if mark is not None and (mark.style in styles or mark.ordinal == 1):

@@ -49,8 +49,11 @@ def _rjieba_class():
     name = "rjieba.rjieba"
     try:
         if name not in sys.modules:
-            folders = importlib.util.find_spec("rjieba").submodule_search_locations or []
-            spec = importlib.machinery.PathFinder.find_spec(name, list(folders))
+            package = importlib.util.find_spec("rjieba")
+            folders = package.submodule_search_locations if package else None
+            spec = importlib.machinery.PathFinder.find_spec(name, list(folders or []))
+            if spec is None or spec.loader is None:
+                raise ImportError(name)
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module  # a later ``import rjieba`` reuses it: an extension loads once
             spec.loader.exec_module(module)

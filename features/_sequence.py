@@ -16,7 +16,7 @@ from govspeech.features._context import position_matrix
 from govspeech.features._outline import ancestor_rows
 from govspeech.features._structure import is_heading
 
-__all__ = ["hierarchy_features", "sequence_features", "sequence_feature_names"]
+__all__ = ["hierarchy_features", "sequence_feature_names", "sequence_features"]
 
 
 def _span_bounds(n: int, spans) -> tuple[np.ndarray, np.ndarray]:

@@ -43,7 +43,7 @@ def _speech_starts(lines: list[str]) -> list[int]:
     A salutation under a title line starts a speech when the piece already
     holds one: an earlier salutation, or body text (a line ending a statement: 。 or ;).
     """
-    starts = []
+    starts: list[int] = []
     body_seen = False
     for i, line in enumerate(lines):
         if not _SALUTATION.match(line):

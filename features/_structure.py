@@ -86,8 +86,12 @@ def enumerator(text: str) -> Enumerator | None:
     match = _ENUMERATOR.match(text)
     if match is None:
         return None
-    k = int(match.lastgroup[1:])  # the style's group encloses its ordinal's, so it closes last
-    token = next(g for g in _STYLE_RES[k].match(text, match.start(match.lastgroup)).groups() if g is not None)
+    group = match.lastgroup
+    assert group is not None  # every alternative of _ENUMERATOR is a named group
+    k = int(group[1:])  # the style's group encloses its ordinal's, so it closes last
+    style = _STYLE_RES[k].match(text, match.start(group))
+    assert style is not None  # _ENUMERATOR's alternative k is _STYLE_RES[k]
+    token = next(g for g in style.groups() if g is not None)
     return Enumerator(ENUMERATOR_STYLES[k], _ordinal(token), match.end())
 
 

@@ -39,7 +39,7 @@ def label_records(records: Iterable[dict], *, model: str | None = None) -> list[
     """
     labeller = worker_labeller(None if model is None else str(model))
     reserved = reserved_fields(labeller.roles)
-    rows = []
+    rows: list[dict] = []
     for record in records:
         if not record["text"].strip():
             continue

@@ -188,7 +188,7 @@ def _no_constant(name: str):
 def encode_model(meta: dict, arrays: dict[str, np.ndarray]) -> dict[str, bytes]:
     """File name -> bytes of a model folder: ``arrays`` as an uncompressed npz, then ``meta`` vouching for it."""
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub takes **arrays for allow_pickle
     data = buffer.getvalue()
     full = {**meta, "format_version": FORMAT_VERSION,
             "files": {"arrays": {"name": ARRAYS, "sha256": sha256_hex(data)}}}

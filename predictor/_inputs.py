@@ -145,6 +145,7 @@ def _numbered(name: str, speeches: Iterator[tuple[str, bool]]) -> Iterator[Speec
                              kind=EMPTY)
         yield SpeechText(name, first[0])
         return
+    assert first is not None  # a second speech was read, so a first one was
     number, offset = 0, 0
     for text, continued in itertools.chain((first, second), speeches):
         number, offset = (number, offset) if continued else (number + 1, 0)

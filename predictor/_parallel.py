@@ -23,10 +23,10 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from govspeech.errors import CRASHED
 from govspeech.predictor._batch import Done, Failure, Item, SpeechItem
@@ -59,7 +59,7 @@ class Rendered:
     text: str
     n_units: int
     notes: tuple[str, ...] = ()
-    profile: dict | None = None
+    profile: dict = field(default_factory=dict)  # every speech labelled has one
     key: str = ""
     source: str = ""
 
@@ -108,7 +108,8 @@ def _init_worker(model_path, sha256: str, parent: int) -> None:
 def _label_item(item: Item, layout: Layout | None) -> Result:
     if not isinstance(item, SpeechItem):
         return item
-    labeller, notes = _STATE["labeller"], []
+    labeller = _STATE["labeller"]
+    notes: list[str] = []
     units = labeller.label(item.text, notes=notes, first_sent_id=item.first_sent_id)
     text = render(item.doc_id, units, layout, item.meta, speech_text=item.text) if layout else ""
     rows = [unit_row(item.doc_id, u) for u in units]
@@ -122,7 +123,7 @@ def _label_chunk(chunk: list[Item], layout: Layout | None) -> list[Result]:
 
 
 def label_stream(items: Iterable[Item], *, labeller, model_path, layout: Layout | None, jobs: int = 1,
-                 chunk_chars: int = CHUNK_CHARS) -> Iterator[Result]:
+                 chunk_chars: int = CHUNK_CHARS) -> Generator[Result, None, None]:
     """The result of every item, in order; ``jobs`` worker processes (1: this process); ``layout`` None:
     the speeches are labelled and profiled, not rendered."""
     _use(labeller, model_path)

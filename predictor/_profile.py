@@ -40,7 +40,7 @@ def chain_keys(first: str, second: str) -> str:
     return hashlib.sha1((first + second).encode("ascii")).hexdigest()
 
 
-def merge(first: dict, second: dict) -> dict:
+def merge(first: Mapping, second: Mapping) -> dict:
     """Counts of a speech labelled in two chunks (same doc id)."""
     return {k: first[k] + v if k.startswith("n_") else first[k] for k, v in second.items()}
 

@@ -133,7 +133,7 @@ def profile_inputs(inputs: Sequence[str], *, model: str | None = None, sha256: s
     names = list(expand_inputs(list(inputs), glob=glob))
     label_outputs = {n for n in names if is_label_output(n, input_format)}
     labeller = load(model, sha256=sha256) if set(names) - label_outputs else None
-    first = _first_record(next(iter(label_outputs)), input_format) if label_outputs else {}
+    first = (_first_record(next(iter(label_outputs)), input_format) if label_outputs else None) or {}
     run = ProfileRun(roles=labeller.roles if labeller else tuple(first.get("scores", ())))
     items = _items(names, label_outputs, run.roles, glob=glob, input_format=input_format, max_bytes=max_bytes)
     pending: list[Rendered] = []
@@ -198,6 +198,7 @@ def write_table(rows: list[dict], roles, out: str | None, fmt: str, *, by: Seque
 
         import pandas as pd
 
+        assert out is not None  # parquet is written to a file only (the caller checks)
         partial = f"{out}.partial"
         pd.DataFrame(rows, columns=columns).to_parquet(partial, index=False)
         os.replace(partial, out)

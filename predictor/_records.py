@@ -60,6 +60,7 @@ def _replace_surrogates(value: str, notes: list[str], what: str) -> str:
 def parse_record(source: str, line: bytes | None, max_bytes: int | None) -> tuple[str, str, dict, list[str]]:
     """(id, text, metadata, warnings) of one JSONL line, or InputError naming ``source`` and what to do."""
     if line is None:
+        assert max_bytes is not None  # a record is cut off only under a limit
         raise InputError(f"{source}: a record over the {max_bytes / 2**20:g} MB limit for one speech; split it, or "
                          "pass --max-file-mb 0 to label it anyway", kind=TOO_LARGE)
     if line.count(b"[") + line.count(b"{") > MAX_JSON_DEPTH and _depth(line) > MAX_JSON_DEPTH:  # cheap test first

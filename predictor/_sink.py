@@ -13,12 +13,14 @@ its last whole input, for ``--resume``.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from govspeech.errors import OutputError
 from govspeech.predictor._guard import companion
@@ -36,7 +38,8 @@ FSYNC_SECONDS = 1.0
 class OutputSink:
     def __init__(self, out: str | Path | None, fmt: str, *, resume: bool = False):
         self.fmt = fmt
-        self._journal = None
+        self._journal: Journal | None = None
+        self._handle: TextIO | io.BufferedRandom | io.BufferedWriter  # stdout (text), or --out's partial (bytes)
         self.first_line = b""  # of the output kept by --resume: a CSV header fixes the columns
         self._synced = time.monotonic()
         if out is None:
@@ -51,10 +54,11 @@ class OutputSink:
             size = self.partial.stat().st_size if resume and self.partial.exists() else 0
             self._journal = Journal(self.path, fmt, resume=resume, output_size=size)
             keep = self._journal.end
-            self._handle = open(self.partial, "r+b" if keep else "wb")
-            self.first_line = self._handle.readline() if keep else b""
-            self._handle.truncate(keep)  # a torn or uncommitted tail goes
-            self._handle.seek(keep)
+            handle = open(self.partial, "r+b") if keep else open(self.partial, "wb")
+            self.first_line = handle.readline() if isinstance(handle, io.BufferedRandom) else b""
+            handle.truncate(keep)  # a torn or uncommitted tail goes
+            handle.seek(keep)
+            self._handle = handle
         except OutputError:
             raise
         except OSError as err:
@@ -78,7 +82,7 @@ class OutputSink:
         if text:
             self._empty = False
         with self._failing():
-            if self.path:
+            if isinstance(self._handle, io.BufferedIOBase):
                 self._handle.write(text.encode("utf-8"))
             else:
                 self._handle.write(text)
@@ -93,9 +97,16 @@ class OutputSink:
             if self.path and time.monotonic() - self._synced >= FSYNC_SECONDS:
                 self._sync()
 
+    def _out(self) -> tuple[io.BufferedRandom | io.BufferedWriter, Journal, Path, Path]:
+        """``--out``'s partial file, its journal, its path and final path; only called when ``self.path`` is set."""
+        assert isinstance(self._handle, (io.BufferedRandom, io.BufferedWriter)) and self._journal is not None
+        assert self.partial is not None and self.path is not None
+        return self._handle, self._journal, self.partial, self.path
+
     def _sync(self) -> None:
-        os.fsync(self._handle.fileno())  # the output first: the journal never names what is not on disk
-        self._journal.sync()
+        handle, journal, _, _ = self._out()
+        os.fsync(handle.fileno())  # the output first: the journal never names what is not on disk
+        journal.sync()
         self._synced = time.monotonic()
 
     def rollback(self, mark: int) -> None:
@@ -111,15 +122,17 @@ class OutputSink:
             self._handle.flush()
             if self.path:
                 self._sync()
-                self._handle.close()
-                self._journal.close()
-                os.replace(self.partial, self.path)
+                handle, journal, partial, path = self._out()
+                handle.close()
+                journal.close()
+                os.replace(partial, path)
 
     def abandon(self) -> None:
         """Close on interruption; the partial file stays for --resume."""
         if self.path:
-            self._handle.close()
-            self._journal.close()
+            handle, journal, _, _ = self._out()
+            handle.close()
+            journal.close()
 
     @contextmanager
     def _failing(self):
@@ -139,10 +152,10 @@ class OutputSink:
 
     def _drop(self) -> None:
         """Cut the partial file back to the last committed input and close it, dropping unwritten buffers."""
-        committed = self._journal.end
+        handle, journal, _, _ = self._out()
         try:
-            os.ftruncate(self._handle.fileno(), committed)
+            os.ftruncate(handle.fileno(), journal.end)
         except OSError:
             pass  # the journal still ends at the last commit: --resume cuts the rest
-        self._handle.raw.close()  # the buffer is not flushed: it holds what failed
-        self._journal.close()
+        handle.raw.close()  # the buffer is not flushed: it holds what failed
+        journal.close()

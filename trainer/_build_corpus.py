@@ -31,18 +31,19 @@ def assign_splits(
     total = sum(group_units.values())
     shares = {"test": test, "dev": dev}
     targets = {side: share * total for side, share in shares.items()}
-    role_totals = Counter()
+    role_totals: Counter[str] = Counter()
     for counts in group_roles.values():
         role_totals.update(counts)
     best, best_cost = None, float("inf")
     for _ in range(trials):
         rng.shuffle(groups)
-        assignment, filled = {}, Counter()
+        assignment: dict[str, str] = {}
+        filled: Counter[str] = Counter()
         for group in groups:
             side = next((s for s in ("test", "dev") if filled[s] + group_units[group] <= targets[s] * 1.25), "train")
             assignment[group] = side
             filled[side] += group_units[group]
-        roles = defaultdict(Counter)
+        roles: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for group, side in assignment.items():
             roles[side].update(group_roles[group])
         if any(roles[s][r] == 0 for s in ("train", "dev", "test") for r in ROLES):
@@ -87,7 +88,8 @@ def build_corpus(raw_dir: Path, labels_path: Path, adjudication_path: Path | Non
         records.append({"doc_id": row.doc_id, "sent_id": row.sent_id, "text": row.text, "labels": list(labels),
                         "debris": debris, "duplicate_of": row.duplicate_of})
     groups = duplicate_groups(rows)
-    group_units, group_roles = Counter(), defaultdict(Counter)
+    group_units: Counter[str] = Counter()
+    group_roles: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for record in records:
         if record["duplicate_of"] is None:
             group = groups[record["doc_id"]]
@@ -101,7 +103,7 @@ def build_corpus(raw_dir: Path, labels_path: Path, adjudication_path: Path | Non
         record["split"] = sides[groups[record["doc_id"]]]
         lines.append(json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False))
     atomic_write_text(out_path, "\n".join(lines) + "\n")
-    counts = defaultdict(Counter)
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for record in records:
         counts[record["split"]]["units"] += 1
         counts[record["split"]]["distinct"] += record["duplicate_of"] is None

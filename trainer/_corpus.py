@@ -71,8 +71,8 @@ def read_jsonl(path: str | Path):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise CorpusError(f"{path}:{line}: not UTF-8 (byte offset {err.start}); re-save the file as UTF-8") from None
+        line_no = raw[: err.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line_no}: not UTF-8 (byte offset {err.start}); re-save the file as UTF-8") from None
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -139,7 +139,8 @@ def load_paraphrases(path: str | Path, corpus: Iterable[CorpusUnit]) -> list[Cor
     by_id = {f"{u.doc_id}:{u.sent_id}": u for u in corpus}
     rewrites = {}
     for where, record in read_jsonl(path):
-        source = by_id.get(record.get("source")) if isinstance(record, dict) else None
+        key = record.get("source") if isinstance(record, dict) else None
+        source = by_id.get(key) if isinstance(key, str) else None
         if source is None:
             raise CorpusError(f"{where}: 'source' must name a corpus unit as 'DOC:SENT', got "
                               f"{record.get('source') if isinstance(record, dict) else record!r}")

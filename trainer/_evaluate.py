@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ def evaluate(model, data: str | Path | list[CorpusUnit]) -> dict:
     return role_scores(label_matrix(units), model.predict(unit_dicts(units)), [u.doc_id for u in units])
 
 
-def baseline_scores(units: list[CorpusUnit], train_role_rates: np.ndarray) -> dict[str, dict]:
+def baseline_scores(units: list[CorpusUnit], train_role_rates: Sequence[float] | np.ndarray) -> dict[str, dict]:
     """Majority-class (from the training role rates) and keyword-rule scores on the same units."""
     gold = label_matrix(units)
     return {

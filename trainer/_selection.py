@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold
 
-from govspeech.config import read_training_config
+from govspeech.config import TrainingConfig, read_training_config
 from govspeech.features import ROLES, ancestor_rows, speech_spans
 from govspeech.predictor import decide_roles
 from govspeech.trainer._corpus import CorpusError, by_split, label_matrix, load_synthetic, training_weights, unit_dicts
@@ -48,7 +48,7 @@ def synthetic_transfer(config_path: str | Path, synthetic_files: list[str], *,
     return scores
 
 
-def _candidate_cv(config_path, corpus_path, overrides, units, n_splits) -> tuple[dict, np.ndarray, np.ndarray]:
+def _candidate_cv(config_path, corpus_path, overrides, units, n_splits) -> tuple[TrainingConfig, np.ndarray, np.ndarray]:
     """(config, out-of-fold proba, folds) of one candidate over ``units``."""
     config = read_training_config(config_path, overrides)
     _, corpus = _load(config, corpus_path)

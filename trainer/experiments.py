@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from govspeech.atomic import atomic_write_text
+from govspeech.config import read_variants
 from govspeech.errors import GovspeechError, exit_code
 from govspeech.features import ROLES
-from govspeech.config import read_variants
 from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
 from govspeech.trainer._selection import dev_test_errors, nested_cv, synthetic_transfer, threshold_carry_over, topic_cv
 
@@ -79,10 +80,11 @@ def errors_report(result: dict) -> str:
 
 def _run(args) -> tuple[object, str]:
     """(raw figures, Markdown) of the table asked for."""
+    raw: Any  # each table has its own shape of figures
     if args.what == "ablation":
-        raw = ablation(args.config, args.variants)
-        text = ablation_table(raw)
-    elif args.what == "curve":
+        rows = ablation(args.config, args.variants)
+        return rows, ablation_table(rows)
+    if args.what == "curve":
         sizes = [int(s) for s in args.sizes.split(",")]
         raw = {"real": learning_curve(args.config, sizes=sizes, repeats=args.repeats),
                "synthetic": synthetic_curve(args.config, sizes=[int(s) for s in args.synthetic_sizes.split(",")],
