@@ -75,7 +75,7 @@ def test_overrides_take_plain_values_and_json(fixtures):
     assert config.model.C == 2.0 and isinstance(config.model.C, float)
     assert config.stacking.enabled is True and config.thresholds.source == "grouped_cv"
     assert config.features.char_ngram_range == (1, 3) and config.synthetic.files == ("a.jsonl",)
-    assert config.corpus == "other.jsonl"
+    assert config.corpus == ("other.jsonl",)
 
 
 def test_python_overrides_take_values_as_they_are(fixtures):

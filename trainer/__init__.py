@@ -10,7 +10,7 @@ _EXPORTS = {
     "govspeech.trainer._agreement": ["agreement"],
     "govspeech.trainer._annotations": ["load_pass"],
     "govspeech.trainer._build_corpus": ["build_corpus", "gold_labels"],
-    "govspeech.trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpus",
+    "govspeech.trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpora", "load_corpus",
                         "load_paraphrases", "load_synthetic", "unit_dicts"],
     "govspeech.trainer._cv": ["TrainingExtras"],
     "govspeech.trainer._evaluate": ["baseline_scores", "evaluate"],
@@ -20,7 +20,8 @@ _EXPORTS = {
     "govspeech.trainer._persist": ["EXPORT_TOLERANCE", "check_export", "export_model", "save_model"],
     "govspeech.predictor": ["ModelError"],
     "govspeech.trainer._stacked": ["StackedRoleModel"],
-    "govspeech.trainer._train": ["TrainResult", "build_model", "cross_validate", "train", "training_extras"],
+    "govspeech.trainer._train": ["TrainResult", "build_model", "cross_validate", "text_digest", "train",
+                                       "training_extras"],
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 

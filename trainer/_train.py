@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from govspeech.config import TrainingConfig, read_training_config
+from govspeech.config import TrainingConfig, read_training_config, resolve_data_path
 from govspeech.predictor import ArrayModel
 from govspeech.trainer._cv import TrainingExtras, cv_scores, document_groups, fit_model, grouped_cv, out_of_fold_proba
-from govspeech.trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpus, load_paraphrases, load_synthetic,
-                             training_weights, unit_dicts)
+from govspeech.trainer._corpus import (CorpusUnit, by_split, label_matrix, load_corpora, load_paraphrases,
+                                       load_synthetic, training_weights, unit_dicts)
 from govspeech.trainer._evaluate import evaluate
 from govspeech.trainer._features import UnitFeatures
 from govspeech.trainer._metrics import role_scores
@@ -28,7 +28,7 @@ from govspeech.trainer._persist import check_export, export_model, load_exported
 from govspeech.trainer._stacked import StackedRoleModel
 from govspeech.trainer._thresholds import best_thresholds
 
-__all__ = ["TrainResult", "build_model", "cross_validate", "threshold_grid", "train", "training_extras"]
+__all__ = ["TrainResult", "build_model", "cross_validate", "text_digest", "threshold_grid", "train", "training_extras"]
 
 
 @dataclass
@@ -62,22 +62,28 @@ def threshold_grid(config: TrainingConfig) -> np.ndarray:
     return np.round(np.arange(t.start, t.stop + t.step / 2, t.step), 6)
 
 
-def _load(config: TrainingConfig, corpus_path) -> tuple[Path, list]:
-    """The corpus path (``corpus_path`` or the config's) and its units."""
-    corpus_path = Path(corpus_path or config.corpus)
-    return corpus_path, load_corpus(corpus_path, require_split=True)
+def _load(config: TrainingConfig, corpus_path) -> tuple[list[Path], list]:
+    """The corpus paths (``corpus_path`` or the config's, ``shipped:`` names resolved) and their units, pooled."""
+    paths = [Path(corpus_path)] if corpus_path else [resolve_data_path(p) for p in config.corpus]
+    return paths, load_corpora(paths, require_split=True)
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def text_digest(text: str) -> str:
+    """A unit text's fingerprint, as the model meta lists its training units (``evaluate`` warns on overlap)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def training_extras(config: TrainingConfig, corpus: list[CorpusUnit]) -> TrainingExtras:
     """The config's training-only units: synthetic speeches and paraphrased corpus speeches."""
     return TrainingExtras(
-        synthetic=[u for path in config.synthetic.files for u in load_synthetic(path)],
+        synthetic=[u for path in config.synthetic.files for u in load_synthetic(resolve_data_path(path))],
         synthetic_weight=config.synthetic.weight,
-        paraphrases=[u for path in config.paraphrases.files for u in load_paraphrases(path, corpus)],
+        paraphrases=[u for path in config.paraphrases.files
+                     for u in load_paraphrases(resolve_data_path(path), corpus)],
         paraphrase_weight=config.paraphrases.weight,
     )
 
@@ -96,7 +102,7 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
           overrides: dict[str, object] | None = None) -> TrainResult:
     """Train the model the config describes; save it to ``output_dir`` when given."""
     config = read_training_config(config_path, overrides)  # checked before any data is read
-    corpus_path, units = _load(config, corpus_path)
+    corpus_paths, units = _load(config, corpus_path)
     train_units, dev_units, test_units = (by_split(units, s) for s in ("train", "dev", "test"))
 
     both = by_split(units, "train", "dev")
@@ -119,8 +125,12 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
     estimator.thresholds_ = thresholds
     training = {
         "config": dataclasses.asdict(config),
-        "corpus_sha256": _sha256(corpus_path),
-        "synthetic_sha256": {str(p): _sha256(Path(p)) for p in config.synthetic.files + config.paraphrases.files},
+        "corpus_sha256": _sha256(corpus_paths[0]) if len(corpus_paths) == 1 else None,
+        "corpora_sha256": {str(p): _sha256(p) for p in corpus_paths},
+        "synthetic_sha256": {str(p): _sha256(resolve_data_path(p))
+                             for p in config.synthetic.files + config.paraphrases.files},
+        # Every text the model was fitted on, so `evaluate` can tell exactly which units it has seen.
+        "unit_text_sha256": sorted({text_digest(u.text) for u in [*both, *extras.synthetic, *extras.paraphrases]}),
         "train_role_rates": dict(zip(estimator.roles_, map(float, label_matrix(both).mean(axis=0)))),
         "n_train_units": int(training_weights(both).sum()),
         "n_synthetic_units": len(extras.synthetic),
