@@ -122,6 +122,55 @@ def cmd_evaluate(args) -> int:
     return exit_code("ok")
 
 
+def cmd_init_config(args) -> int:
+    from govspeech._init_config import init_config_text
+
+    sys.stdout.write(init_config_text(corpus=args.corpus, with_shipped=not args.without_shipped))
+    return exit_code("ok")
+
+
+def cmd_export_units(args) -> int:
+    import govspeech.predictor as predictor
+    from govspeech._review import write_rows, export_rows
+
+    fmt = "jsonl" if args.out.lower().endswith(".jsonl") else "csv"
+    rows = export_rows(predictor.load(args.model, sha256=args.model_sha256), args.inputs, order=args.order)
+    write_rows(rows, args.out, fmt)
+    print(f"govspeech: wrote {len(rows)} units to {args.out}; fill the gold_<role> columns (1 or 0, empty: the "
+          "model's decision stands), then govspeech import-labels", file=sys.stderr)
+    return exit_code("ok")
+
+
+def cmd_import_labels(args) -> int:
+    from importlib import resources
+
+    from govspeech._import_labels import import_labels, write_corpus
+    from govspeech.config import read_corpus_config
+    from govspeech.errors import CorpusError
+
+    split = read_corpus_config(resources.files("govspeech.configs") / "corpus.toml").split
+    dev, test = (split.dev if args.dev is None else args.dev), (split.test if args.test is None else args.test)
+    if not (0 <= dev < 1 and 0 <= test < 1 and dev + test < 1):
+        raise UsageError(f"--dev and --test are shares of the speeches, 0 or more with dev + test < 1, got {dev} "
+                         f"and {test}")
+    result = import_labels(args.file, seed=split.seed if args.seed is None else args.seed, dev=dev, test=test)
+    for problem in result.problems:
+        print(f"govspeech: {problem}", file=sys.stderr)
+    if result.problems:
+        raise CorpusError(f"{len(result.problems)} bad row(s) in {args.file}, nothing written; mend them and import "
+                          "again")
+    write_corpus(result.records, args.out)
+    docs = {r["doc_id"]: r["split"] for r in result.records}
+    counts = {s: sum(v == s for v in docs.values()) for s in ("train", "dev", "test")}
+    print(f"govspeech: wrote {len(result.records)} units of {len(docs)} speech(es) to {args.out} "
+          f"(speeches: {counts['train']} train, {counts['dev']} dev, {counts['test']} test); "
+          f"{result.unreviewed} unit(s) had no gold cell filled and keep the model's roles", file=sys.stderr)
+    if result.unchecked_docs:
+        print(f"govspeech: note: {len(result.unchecked_docs)} speech(es) not found as files here, so their sent_ids "
+              "were not checked against the speech text", file=sys.stderr)
+    return exit_code("ok")
+
+
 def cmd_label(args) -> int:
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
@@ -312,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_arguments(p)
     p.add_argument("--json", help="also write the scores as JSON here")
     p.set_defaults(run=cmd_evaluate)
+
+    from govspeech._adapt_args import add_adapt_verbs
+
+    add_adapt_verbs(verbs, init_config=cmd_init_config, export_units=cmd_export_units, import_labels=cmd_import_labels,
+                    add_model_arguments=_add_model_arguments)
 
     p = verbs.add_parser("corpus", help="rebuild the corpus from the raw speeches and the annotation")
     p.add_argument("--raw", default="data/raw")

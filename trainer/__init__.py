@@ -9,6 +9,7 @@ import importlib
 _EXPORTS = {
     "govspeech.trainer._agreement": ["agreement"],
     "govspeech.trainer._annotations": ["load_pass"],
+    "govspeech.trainer._atomic": ["atomic_write_text"],
     "govspeech.trainer._build_corpus": ["build_corpus", "gold_labels"],
     "govspeech.trainer._corpus": ["SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix", "load_corpora", "load_corpus",
                         "load_paraphrases", "load_synthetic", "unit_dicts"],

@@ -1,0 +1,131 @@
+"""Adapting the model to one's own speeches, as docs/adapt.md tells it, from the installed package's data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+from govspeech.cli import main
+from govspeech.config import ConfigError, read_training_config, resolve_data_path
+
+SPEECH = "data/raw/000_8446d01601e08bac.txt"
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def _rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write(path, rows):
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_shipped_names_resolve_to_installed_files_and_a_wrong_one_is_refused(tmp_path):
+    assert resolve_data_path("shipped:synthetic/speeches.jsonl").is_file()
+    assert resolve_data_path("shipped:corpus.jsonl").is_file()
+    config = tmp_path / "c.toml"
+    text = (resolve_data_path("shipped:corpus.jsonl").parents[1] / "configs/default.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace('"data/synthetic/speeches.jsonl"', '"shipped:synthetic/speechs.jsonl"'),
+                      encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"synthetic\.files: no shipped file 'shipped:synthetic/speechs.jsonl'"):
+        read_training_config(config)
+
+
+def test_init_config_writes_a_valid_config_naming_the_users_corpus_and_shipped_data(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "init-config", "--corpus", "mine.jsonl")
+    assert code == 0
+    (tmp_path / "my.toml").write_text(out, encoding="utf-8")
+    config = read_training_config(tmp_path / "my.toml")
+    assert config.corpus == ("mine.jsonl", "shipped:corpus.jsonl")
+    assert config.synthetic.files == ("shipped:synthetic/speeches.jsonl",)
+    assert "data/" not in re.sub(r"#.*", "", out)  # no path of the repository outside comments
+    code, out, _ = run(capsys, "init-config", "--without-shipped")
+    (tmp_path / "alone.toml").write_text(out, encoding="utf-8")
+    alone = read_training_config(tmp_path / "alone.toml")
+    assert alone.corpus == ("my_corpus.jsonl",) and alone.paraphrases.files == ()
+
+
+def test_export_units_writes_every_unit_with_context_and_empty_gold_columns(root, tmp_path, capsys, mini_model):
+    todo = tmp_path / "todo.csv"
+    code, _, _ = run(capsys, "export-units", root / SPEECH, "--out", todo, "--model", mini_model)
+    assert code == 0
+    assert todo.read_bytes().startswith("\ufeff".encode("utf-8"))  # Excel reads the BOM as UTF-8
+    rows = _rows(todo)
+    from govspeech import predictor
+
+    units = predictor.load(mini_model).label(predictor.read_speech_file(root / SPEECH))
+    assert [(int(r["sent_id"]), r["text"]) for r in rows] == [(u.sent_id, u.text) for u in units]
+    assert [r["labels"] for r in rows] == [";".join(u.roles) for u in units]
+    assert rows[1]["before"] == rows[0]["text"] and rows[0]["after"] == rows[1]["text"]
+    assert all(r[f"gold_{role}"] == "" for r in rows for role in ("goal", "measure", "criticism", "praise"))
+    assert any(r["heading"] for r in rows)
+    run(capsys, "export-units", root / SPEECH, "--out", tmp_path / "u.jsonl", "--order", "uncertain",
+        "--model", mini_model)
+    margins = [json.loads(line)["margin"] for line in (tmp_path / "u.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert margins == sorted(margins) and len(margins) == len(rows)
+
+
+def test_import_labels_reports_every_bad_row_on_one_line_and_writes_nothing(root, tmp_path, capsys, mini_model):
+    todo = tmp_path / "todo.csv"
+    run(capsys, "export-units", root / SPEECH, "--out", todo, "--model", mini_model)
+    rows = _rows(todo)
+    rows[0]["gold_praise"] = "yes"
+    rows[1]["sent_id"] = rows[2]["sent_id"]  # not the text of that sent_id in the speech
+    rows[3]["text"] = "一句。两句。"
+    rows[4]["labels"] = "target"
+    _write(todo, rows)
+    code, _, err = run(capsys, "import-labels", todo, "--out", tmp_path / "mine.jsonl")
+    assert code == 3 and not (tmp_path / "mine.jsonl").exists()
+    lines = [line for line in err.splitlines() if "todo.csv:" in line]
+    assert [line.split("todo.csv:")[1].split(":")[0] for line in lines] == ["2", "3", "5", "6"]
+    assert "4 bad row(s)" in err
+
+
+def test_import_labels_assigns_whole_speeches_to_splits_deterministically(tmp_path):
+    from govspeech._import_labels import assign_splits
+
+    docs = [f"speech{i}" for i in range(20)]
+    first = assign_splits(docs, seed=7, dev=0.15, test=0.15)
+    assert first == assign_splits(list(reversed(docs)), seed=7, dev=0.15, test=0.15)
+    assert sorted(first.values()).count("test") == 3 and sorted(first.values()).count("dev") == 3
+    assert first != assign_splits(docs, seed=8, dev=0.15, test=0.15)
+
+
+def test_the_adaptation_loop_runs_end_to_end(root, fixtures, tmp_path, capsys, monkeypatch, mini_model):
+    """export -> correct -> import -> train on the user's units with other ones -> label with the new model."""
+    monkeypatch.chdir(tmp_path)
+    speech = tmp_path / "speech.txt"
+    speech.write_bytes((root / SPEECH).read_bytes())
+    assert run(capsys, "export-units", "speech.txt", "--out", "todo.csv", "--model", mini_model)[0] == 0
+    rows = _rows("todo.csv")
+    rows[0]["gold_goal"], rows[0]["gold_measure"] = "1", "0"
+    _write("todo.csv", rows)
+    code, _, err = run(capsys, "import-labels", "todo.csv", "--out", "my_corpus.jsonl")
+    assert code == 0, err
+    mine = [json.loads(line) for line in (tmp_path / "my_corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert mine[0]["labels"][0] == "goal" and "measure" not in mine[0]["labels"]
+    assert {r["split"] for r in mine} == {"train"}  # one speech: it is trained on, whole
+    code, config, _ = run(capsys, "init-config", "--without-shipped")
+    (tmp_path / "my.toml").write_text(config, encoding="utf-8")
+    small = [f"--set={s}" for s in (  # the user's config, made small so that this test takes seconds
+        f"corpus={json.dumps(['my_corpus.jsonl', str(fixtures / 'mini_corpus.jsonl')])}", "synthetic.files=[]",
+        "stacking.enabled=false", "features.word_ngram_range=[1,1]", "features.char_ngram_range=[1,2]", "thresholds.cv_folds=2")]
+    code, out, err = run(capsys, "train", "--config", "my.toml", "--out", "mymodel", *small)
+    assert code == 0, err
+    meta = json.loads((tmp_path / "mymodel/model.json").read_text(encoding="utf-8"))
+    assert "my_corpus.jsonl" in meta["training"]["corpora_sha256"]
+    code, out, _ = run(capsys, "label", "speech.txt", "--model", "mymodel", "--format", "jsonl")
+    assert code == 0 and [json.loads(line)["sent_id"] for line in out.splitlines()] == [int(r["sent_id"]) for r in rows]
