@@ -109,14 +109,28 @@ def cmd_cv(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    import govspeech.predictor as predictor
-    from govspeech.trainer import baseline_scores, evaluate, format_scores, load_corpus
+    from govspeech import predictor
+    from govspeech._evaluation_notes import evaluation_notes
+    from govspeech.trainer import (
+        baseline_scores,
+        evaluate_labelled,
+        format_scores,
+        load_corpus,
+        role_scores,
+    )
 
     labeller = predictor.load(args.model, sha256=args.model_sha256)
     units = load_corpus(args.data)
-    scores = evaluate(labeller.model, units)
-    rates = [labeller.meta["training"]["train_role_rates"][r] for r in labeller.roles]
-    print(format_scores({"model": scores, **baseline_scores(units, rates)}))
+    training = labeller.meta.get("training", {})
+    result = evaluate_labelled(labeller, units, split=args.split, trained_on=set(training.get("unit_text_sha256", ())))
+    if not result.units:
+        raise UsageError(f"{args.data}: no unit to score in split {result.split}; choose another --split "
+                         "(test, dev, train or all)")
+    scores = role_scores(result.gold, result.predicted)
+    rates = [training["train_role_rates"][r] for r in labeller.roles]
+    print(format_scores({"model": scores, **baseline_scores(result.units, rates)}))
+    for line in evaluation_notes(args.data, result, training, rates):
+        print(f"govspeech: {line}", file=sys.stderr)
     if args.json:
         _write_json(args.json, scores)
     return exit_code("ok")
@@ -130,8 +144,8 @@ def cmd_init_config(args) -> int:
 
 
 def cmd_export_units(args) -> int:
-    import govspeech.predictor as predictor
-    from govspeech._review import write_rows, export_rows
+    from govspeech import predictor
+    from govspeech._review import export_rows, write_rows
 
     fmt = "jsonl" if args.out.lower().endswith(".jsonl") else "csv"
     rows = export_rows(predictor.load(args.model, sha256=args.model_sha256), args.inputs, order=args.order)
@@ -191,7 +205,7 @@ def cmd_label(args) -> int:
 
 
 def _label(args, out: str | None) -> int:
-    import govspeech.predictor as predictor
+    from govspeech import predictor
     from govspeech.predictor._pipeline import label_inputs
 
     labeller = predictor.load(args.model, sha256=args.model_sha256)
@@ -223,7 +237,11 @@ def _max_bytes(max_file_mb: float | None) -> int | None:
 
 
 def cmd_profile(args) -> int:
-    from govspeech.predictor._profiling import parquet_unavailable, profile_inputs, write_table
+    from govspeech.predictor._profiling import (
+        parquet_unavailable,
+        profile_inputs,
+        write_table,
+    )
 
     if args.format == "parquet" and not args.out:
         raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
@@ -356,8 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(run=cmd_cv)
 
-    p = verbs.add_parser("evaluate", help="score a model on a corpus-format file")
-    p.add_argument("--data", required=True, help="JSONL in the corpus format; every line is scored")
+    p = verbs.add_parser("evaluate", help="score a model on a corpus-format file, as label would label it")
+    p.add_argument("--data", required=True, help="JSONL in the corpus format")
+    p.add_argument("--split", choices=("test", "dev", "train", "all"),
+                   help="the units to score (default: test when the file has splits, else all)")
     _add_model_arguments(p)
     p.add_argument("--json", help="also write the scores as JSON here")
     p.set_defaults(run=cmd_evaluate)

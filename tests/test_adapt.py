@@ -129,3 +129,61 @@ def test_the_adaptation_loop_runs_end_to_end(root, fixtures, tmp_path, capsys, m
     assert "my_corpus.jsonl" in meta["training"]["corpora_sha256"]
     code, out, _ = run(capsys, "label", "speech.txt", "--model", "mymodel", "--format", "jsonl")
     assert code == 0 and [json.loads(line)["sent_id"] for line in out.splitlines()] == [int(r["sent_id"]) for r in rows]
+
+
+# ---- evaluate cannot fool ----
+
+def _corpus(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_evaluate_scores_the_test_split_by_default_and_says_what_it_skipped(fixtures, tmp_path, cli):
+    records = _corpus(fixtures / "mini_corpus.jsonl")
+    test = [r for r in records if r["split"] == "test" and not r.get("debris")]
+    code, out, err = cli("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--json", tmp_path / "s.json")
+    assert code == 0
+    assert json.loads((tmp_path / "s.json").read_text())["n_units"] == len(test)
+    assert f"scored {len(test)} units (split test)" in err
+    assert f"{len(records) - sum(r['split'] == 'test' for r in records)} units of other splits skipped" in err
+    assert "warning" not in err  # the test split was never trained on
+
+
+def test_evaluate_warns_when_the_scored_units_were_trained_on(fixtures, cli):
+    code, _, err = cli("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--split", "all")
+    assert code == 0 and "is the corpus this model was trained on" in err
+    code, _, err = cli("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--split", "train")
+    assert "warning" in err
+
+
+def test_evaluate_warns_on_training_texts_in_another_file(fixtures, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    records = [r for r in _corpus(fixtures / "mini_corpus.jsonl")]
+    copied = [{**r, "split": "test"} for r in records if r["split"] == "train"]  # training speeches, relabelled test
+    (tmp_path / "copy.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in copied),
+                                         encoding="utf-8")
+    assert run(capsys, "train", "--config", fixtures / "mini.toml", "--corpus", fixtures / "mini_corpus.jsonl",
+               "--out", "m")[0] == 0
+    code, _, err = run(capsys, "evaluate", "--data", "copy.jsonl", "--model", "m")
+    assert code == 0 and re.search(r"warning: \d+ of \d+ scored units have the exact text of a unit the model", err)
+
+
+def test_evaluate_scores_a_unit_the_cleaner_drops_as_unlabelled(fixtures, tmp_path, cli):
+    records = _corpus(fixtures / "mini_corpus.jsonl")
+    for r in records:
+        r["split"] = "test"
+        if r.get("debris"):  # called speech with a role here: label drops it, so it is a missed role
+            r["debris"], r["labels"] = False, ["praise"]
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    code, _, err = cli("evaluate", "--data", data)
+    dropped = int(re.search(r"(\d+) unit\(s\) the cleaner removes as debris count as labelled with no role", err)[1])
+    assert code == 0 and dropped > 0
+
+
+def test_evaluate_explains_an_all_zero_majority_baseline_and_only_then(root, fixtures, capsys, cli):
+    code, out, err = run(capsys, "evaluate", "--data", root / "data/corpus.jsonl")  # the shipped model
+    assert code == 0 and "majority     macro-F1                  0.000" in out
+    assert "the majority baseline predicts no role for any unit" in err
+    code, out, err = cli("evaluate", "--data", fixtures / "mini_corpus.jsonl")  # measure is on most of its units
+    assert "majority     macro-F1                  0.000" not in out
+    assert "predicts no role for any unit" not in err

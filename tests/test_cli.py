@@ -38,13 +38,15 @@ def test_train_writes_model_and_meta(tmp_path, fixtures):
 
 def test_evaluate_prints_report_with_baselines_and_writes_exact_json(tmp_path, fixtures, mini_model):
     out = tmp_path / "scores.json"
-    result = govspeech("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--model", mini_model, "--json", out)
+    result = govspeech("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--model", mini_model, "--json", out,
+                       "--split", "all")
     assert result.returncode == 0, result.stderr
     for system in ("model", "majority", "keywords"):
         assert system in result.stdout
     scores = json.loads(out.read_text())
     assert set(scores) == {"n_units", "per_role", "macro_f1", "micro_f1"}
-    assert scores["n_units"] == 302
+    debris = sum(json.loads(line).get("debris", False) for line in open(fixtures / "mini_corpus.jsonl"))
+    assert scores["n_units"] == 302 - debris  # debris is not speech: not scored
     assert set(scores["per_role"]) == {"goal", "measure", "criticism", "praise"}
     assert all(set(v) == {"precision", "recall", "f1", "support"} for v in scores["per_role"].values())
 

@@ -15,6 +15,8 @@ _EXPORTS = {
                         "load_paraphrases", "load_synthetic", "unit_dicts"],
     "govspeech.trainer._cv": ["TrainingExtras"],
     "govspeech.trainer._evaluate": ["baseline_scores", "evaluate"],
+    "govspeech.trainer._evaluate_labelled": ["EVAL_SPLITS", "Evaluation", "evaluate_labelled", "file_sha256",
+                                             "select_split"],
     "govspeech.trainer._metrics": ["format_scores", "role_scores"],
     "govspeech.trainer._features": ["UnitFeatures"],
     "govspeech.trainer._model": ["RoleModel"],
