@@ -185,7 +185,17 @@ def cmd_import_labels(args) -> int:
     return exit_code("ok")
 
 
+def _format_of(args, formats: tuple[str, ...], default: str) -> str:
+    """``--format`` as given, else the one ``--out``'s extension names (report.html: html), else ``default``."""
+    if args.format:
+        return args.format
+    suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+    named = {"txt": "text", "htm": "html"}.get(suffix, suffix)
+    return named if named in formats else default
+
+
 def cmd_label(args) -> int:
+    args.format = _format_of(args, ("text", "jsonl", "csv", "html"), "text")
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
@@ -209,7 +219,7 @@ def _label(args, out: str | None) -> int:
     from govspeech.predictor._pipeline import label_inputs
 
     labeller = predictor.load(args.model, sha256=args.model_sha256)
-    sink = predictor.OutputSink(out, args.format, resume=args.resume)
+    sink = predictor.OutputSink(out, args.format, resume=args.resume, model_sha256=labeller.model.sha256)
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                            verbose=args.verbose, excel=args.excel)
@@ -219,13 +229,16 @@ def _label(args, out: str | None) -> int:
         return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
         print(f"govspeech: {summary}", file=sys.stderr)
-    return _inputs_exit(summary.failed)
+    return _inputs_exit(summary.failed, summary.ok)
 
 
-def _inputs_exit(failed: list[str]) -> int:
-    """0, the code of the one reason every failed input failed for, or 1 for several reasons."""
+def _inputs_exit(failed: list[str], ok: int) -> int:
+    """0 when nothing failed; 5 when some inputs were labelled and others failed; when none was labelled, the
+    code of the one reason every input failed for, or 1 for several reasons (README "Exit codes")."""
     if not failed:
         return exit_code("ok")
+    if ok:
+        return exit_code("partial")
     return exit_code(failed[0] if len(set(failed)) == 1 else "inputs failed")
 
 
@@ -237,11 +250,10 @@ def _max_bytes(max_file_mb: float | None) -> int | None:
 
 
 def cmd_profile(args) -> int:
-    from govspeech.predictor._profiling import (
-        parquet_unavailable,
-        profile_inputs,
-        write_table,
-    )
+    from govspeech.predictor._pipeline import named_failures
+    from govspeech.predictor._profiling import parquet_unavailable, profile_inputs, write_table
+
+    args.format = _format_of(args, ("csv", "jsonl", "parquet"), "csv")
 
     if args.format == "parquet" and not args.out:
         raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
@@ -260,8 +272,8 @@ def cmd_profile(args) -> int:
         raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
                           "writable") from None
     if len(run.failed) + run.ok > 1 or run.failed:
-        print(f"govspeech: {run.ok} ok, {len(run.failed)} failed", file=sys.stderr)
-    return _inputs_exit(run.failed)
+        print(f"govspeech: {run.ok} ok, {len(run.failed)} failed{named_failures(run.failed_inputs)}", file=sys.stderr)
+    return _inputs_exit(run.failed, run.ok)
 
 
 def cmd_structure(args) -> int:
@@ -340,8 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("label", help="label the units of speech files")
     _add_input_arguments(p)
-    p.add_argument("--format", choices=("text", "jsonl", "csv", "html"), default="text",
-                   help="html: one standalone reading view, the units highlighted by role")
+    p.add_argument("--format", choices=("text", "jsonl", "csv", "html"),
+                   help="default: from --out's extension (.jsonl, .csv, .html, .txt), else text; html: one "
+                        "standalone reading view, the units highlighted by role")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("--excel", action="store_true", help="csv: start with a UTF-8 BOM, so Excel reads it right")
     p.add_argument("--resume", action="store_true",
@@ -353,8 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_arguments(p, label_outputs=True)
     p.add_argument("--by", nargs="+", default=[], metavar="FIELD",
                    help="one row per group of these metadata fields (give it after the inputs)")
-    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv",
-                   help="parquet needs pandas and pyarrow, and --out")
+    p.add_argument("--format", choices=("csv", "jsonl", "parquet"),
+                   help="default: from --out's extension (.csv, .jsonl, .parquet), else csv; parquet needs pandas "
+                        "and pyarrow, and --out")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("--dedupe", action="store_true", help="drop a speech whose text repeats an earlier one")
     p.set_defaults(run=cmd_profile)

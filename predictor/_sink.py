@@ -34,7 +34,7 @@ FSYNC_SECONDS = 1.0
 
 
 class OutputSink:
-    def __init__(self, out: str | Path | None, fmt: str, *, resume: bool = False):
+    def __init__(self, out: str | Path | None, fmt: str, *, resume: bool = False, model_sha256: str = ""):
         self.fmt = fmt
         self._journal = None
         self.first_line = b""  # of the output kept by --resume: a CSV header fixes the columns
@@ -49,7 +49,7 @@ class OutputSink:
             if resume and not self.partial.exists() and self.path.exists():
                 shutil.copyfile(self.path, self.partial)  # a finished run: go on from a copy, OUT stays whole
             size = self.partial.stat().st_size if resume and self.partial.exists() else 0
-            self._journal = Journal(self.path, fmt, resume=resume, output_size=size)
+            self._journal = Journal(self.path, fmt, resume=resume, output_size=size, model_sha256=model_sha256)
             keep = self._journal.end
             self._handle = open(self.partial, "r+b" if keep else "wb")
             self.first_line = self._handle.readline() if keep else b""

@@ -187,3 +187,61 @@ def test_evaluate_explains_an_all_zero_majority_baseline_and_only_then(root, fix
     code, out, err = cli("evaluate", "--data", fixtures / "mini_corpus.jsonl")  # measure is on most of its units
     assert "majority     macro-F1                  0.000" not in out
     assert "predicts no role for any unit" not in err
+
+
+# ---- no silent wrong output ----
+
+def _label(args, stdin=b""):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "govspeech.cli", "label", *map(str, args)], input=stdin,
+                          capture_output=True)
+
+
+def test_jsonl_on_standard_input_is_read_as_records(mini_model):
+    stream = '{"id": "a", "text": "同志们:\\n要加快园区建设。"}\n{"id": "b", "text": "要抓好招商引资。"}\n'
+    result = _label(["-", "--format", "jsonl", "--model", mini_model], stream.encode("utf-8"))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [(r["doc_id"], r["text"]) for r in rows] == [("a", "同志们:"), ("a", "要加快园区建设。"), ("b", "要抓好招商引资。")]
+
+
+def test_standard_input_that_is_half_jsonl_is_refused_with_a_hint(mini_model):
+    stream = '{"id": "a", "text": "同志们:"}\n同志们:要加快园区建设。\n'
+    result = _label(["-", "--model", mini_model], stream.encode("utf-8"))
+    assert result.returncode == 2 and result.stdout == b""
+    assert b"pass --input-format jsonl" in result.stderr
+    plain = _label(["-", "--format", "jsonl", "--model", mini_model], "同志们:\n要加快园区建设。\n".encode("utf-8"))
+    assert plain.returncode == 0 and json.loads(plain.stdout.splitlines()[0])["doc_id"] == "stdin"
+
+
+@pytest.mark.parametrize(("suffix", "starts"), [(".csv", "doc_id,sent_id"), (".jsonl", '{"doc_id"'),
+                                                (".html", "<!DOCTYPE html>"), (".txt", "== ")])
+def test_the_output_format_follows_the_out_extension(root, tmp_path, cli, suffix, starts):
+    out = tmp_path / f"labels{suffix}"
+    code, _, err = cli("label", root / SPEECH, "--out", out)
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8").lstrip("\ufeff").startswith(starts)
+
+
+def test_resume_refuses_another_model(root, tmp_path, capsys, mini_model):
+    out = tmp_path / "labels.jsonl"
+    assert run(capsys, "label", root / SPEECH, "--out", out, "--model", mini_model)[0] == 0
+    code, _, err = run(capsys, "label", root / SPEECH, root / "data/raw/001_9f8900bff870adf4.txt", "--out", out,
+                       "--resume")  # the shipped model, not the one the output was labelled with
+    assert code == 4 and "labelled by the model whose model.json has sha256" in err
+    code, _, err = run(capsys, "label", root / SPEECH, root / "data/raw/001_9f8900bff870adf4.txt", "--out", out,
+                       "--resume", "--model", mini_model)
+    assert code == 0, err
+
+
+def test_partial_failure_nothing_labelled_and_complete_have_distinct_codes_and_the_failures_are_named(
+        root, tmp_path, cli):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, _, err = cli("label", root / SPEECH, tmp_path / "gone.txt", empty)
+    assert code == 5 and "1 ok, 2 failed" in err and f"({tmp_path / 'gone.txt'}, {empty})" in err
+    assert cli("label", tmp_path / "gone.txt")[0] == 10  # nothing labelled, one reason
+    assert cli("label", tmp_path / "gone.txt", empty)[0] == 1  # nothing labelled, several reasons
+    assert cli("label", root / SPEECH)[0] == 0

@@ -82,7 +82,7 @@ def test_a_bad_file_fails_alone(speech_file, tmp_path, mini_model):
     out = tmp_path / "out.jsonl"
     result = govspeech("label", empty, tmp_path / "missing.txt", speech_file, "--model", mini_model,
                        "--format", "jsonl", "--out", out)
-    assert result.returncode == 1
+    assert result.returncode == 5
     assert f"{empty}: empty file" in result.stderr
     assert "missing.txt: no such file" in result.stderr
     assert "1 ok, 2 failed" in result.stderr
