@@ -21,7 +21,13 @@ import sys
 from dataclasses import dataclass, field
 
 from govspeech.predictor._batch import Done, Failure, Note, Skipped, iter_speeches
-from govspeech.predictor._output import Layout, MetaColumns, header, meta_columns_of_header, trailer
+from govspeech.predictor._output import (
+    Layout,
+    MetaColumns,
+    header,
+    meta_columns_of_header,
+    trailer,
+)
 from govspeech.predictor._parallel import Rendered, label_stream
 from govspeech.predictor._progress import progress_bar
 from govspeech.predictor._records import printable

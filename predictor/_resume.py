@@ -21,7 +21,7 @@ from pathlib import Path
 
 from govspeech.predictor._guard import OutputError, companion
 
-__all__ = ["JOURNAL_SUFFIX", "Journal", "InputKey"]
+__all__ = ["JOURNAL_SUFFIX", "InputKey", "Journal"]
 
 JOURNAL_SUFFIX = ".resume.jsonl"
 _VERSION = 1

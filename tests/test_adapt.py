@@ -140,7 +140,7 @@ def _corpus(path):
 def test_evaluate_scores_the_test_split_by_default_and_says_what_it_skipped(fixtures, tmp_path, cli):
     records = _corpus(fixtures / "mini_corpus.jsonl")
     test = [r for r in records if r["split"] == "test" and not r.get("debris")]
-    code, out, err = cli("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--json", tmp_path / "s.json")
+    code, _, err = cli("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--json", tmp_path / "s.json")
     assert code == 0
     assert json.loads((tmp_path / "s.json").read_text())["n_units"] == len(test)
     assert f"scored {len(test)} units (split test)" in err
@@ -196,7 +196,7 @@ def _label(args, stdin=b""):
     import sys
 
     return subprocess.run([sys.executable, "-m", "govspeech.cli", "label", *map(str, args)], input=stdin,
-                          capture_output=True)
+                          capture_output=True, check=False)
 
 
 def test_jsonl_on_standard_input_is_read_as_records(mini_model):
@@ -212,7 +212,7 @@ def test_standard_input_that_is_half_jsonl_is_refused_with_a_hint(mini_model):
     result = _label(["-", "--model", mini_model], stream.encode("utf-8"))
     assert result.returncode == 2 and result.stdout == b""
     assert b"pass --input-format jsonl" in result.stderr
-    plain = _label(["-", "--format", "jsonl", "--model", mini_model], "同志们:\n要加快园区建设。\n".encode("utf-8"))
+    plain = _label(["-", "--format", "jsonl", "--model", mini_model], "同志们:\n要加快园区建设。\n".encode())
     assert plain.returncode == 0 and json.loads(plain.stdout.splitlines()[0])["doc_id"] == "stdin"
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 from govspeech.features import split_units
 from govspeech.trainer._corpus import CorpusUnit, label_matrix
 from govspeech.trainer._train import text_digest
