@@ -60,7 +60,7 @@ def cmd_agreement(args) -> int:
 def cmd_train(args) -> int:
     from govspeech.trainer import train
 
-    result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set))
+    result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set), report=_progress(args))
     roles = result.model.roles_
     for name, scores in result.meta["scores"].items():
         print(f"{name + ':':<11} macro-F1 {scores['macro_f1']:.3f}  "
@@ -69,6 +69,19 @@ def cmd_train(args) -> int:
     if args.out:
         print(f"saved {args.out}")
     return exit_code("ok")
+
+
+def _progress(args):
+    """Stage lines with the elapsed time on standard error, when it is a terminal or with --verbose; else none."""
+    import time
+
+    start = time.monotonic()
+    shown = args.verbose or (sys.stderr is not None and sys.stderr.isatty())
+
+    def report(stage: str) -> None:
+        if shown:
+            print(f"govspeech: [{time.monotonic() - start:6.1f} s] {stage}", file=sys.stderr, flush=True)
+    return report
 
 
 def _override(item: str) -> tuple[str, str]:
@@ -97,7 +110,7 @@ def cmd_debris(args) -> int:
 def cmd_cv(args) -> int:
     from govspeech.trainer import cross_validate
 
-    result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set))
+    result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set), report=_progress(args))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
     print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  (out-of-fold, pooled over "
@@ -326,6 +339,9 @@ def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     """What train and cv share: the config, the corpus, and overrides of the config."""
     p.add_argument("--config", required=True)
     p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
+    p.add_argument("--verbose", action="store_true",
+                   help="report each stage and fold with the elapsed time on standard error (shown anyway on a "
+                        "terminal)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", type=_override,
                    help="override a config value, e.g. --set model.C=2 --set thresholds.source=dev "
                         "--set features.char_ngram_range=[1,2] (a list or number is read as JSON)")

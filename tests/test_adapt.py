@@ -245,3 +245,20 @@ def test_partial_failure_nothing_labelled_and_complete_have_distinct_codes_and_t
     assert cli("label", tmp_path / "gone.txt")[0] == 10  # nothing labelled, one reason
     assert cli("label", tmp_path / "gone.txt", empty)[0] == 1  # nothing labelled, several reasons
     assert cli("label", root / SPEECH)[0] == 0
+
+
+# ---- progress on long work ----
+
+def test_train_reports_stages_and_folds_with_verbose_and_nothing_otherwise(fixtures, tmp_path, capsys):
+    args = ["train", "--config", fixtures / "mini.toml", "--corpus", fixtures / "mini_corpus.jsonl",
+            "--set", "thresholds.source=grouped_cv"]
+    code, _, err = run(capsys, *args, "--verbose")
+    assert code == 0
+    stages = [line for line in err.splitlines() if re.match(r"govspeech: \[ *\d+\.\d s\] ", line)]
+    assert any(line.endswith("grouped CV: fold 2 of 2") for line in stages)
+    assert stages[-1].endswith("exporting, checking the arrays and scoring the test split")
+    code, _, err = run(capsys, *args)  # standard error is not a terminal here
+    assert code == 0 and err == ""
+    code, _, err = run(capsys, "cv", "--config", fixtures / "mini.toml", "--corpus", fixtures / "mini_corpus.jsonl",
+                       "--verbose")
+    assert code == 0 and "grouped CV: fold 1 of 2" in err

@@ -88,20 +88,28 @@ def training_extras(config: TrainingConfig, corpus: list[CorpusUnit]) -> Trainin
     )
 
 
+def _silent(stage: str) -> None:
+    pass
+
+
 def cross_validate(config_path: str | Path, *, corpus_path: str | Path | None = None,
-                   overrides: dict[str, object] | None = None) -> dict:
-    """Document-grouped CV over train+dev with the config's model (test is not touched)."""
+                   overrides: dict[str, object] | None = None, report=_silent) -> dict:
+    """Document-grouped CV over train+dev with the config's model (test is not touched); ``report`` gets each
+    stage and fold as it starts."""
     config = read_training_config(config_path, overrides)  # checked before any data is read
+    report("reading the corpus and training speeches")
     _, units = _load(config, corpus_path)
     both = by_split(units, "train", "dev")
     return grouped_cv(lambda: build_model(config), both, config.thresholds.cv_folds, threshold_grid(config),
-                      extras=training_extras(config, units))
+                      extras=training_extras(config, units), report=report)
 
 
 def train(config_path: str | Path, output_dir: str | Path | None = None, *, corpus_path: str | Path | None = None,
-          overrides: dict[str, object] | None = None) -> TrainResult:
-    """Train the model the config describes; save it to ``output_dir`` when given."""
+          overrides: dict[str, object] | None = None, report=_silent) -> TrainResult:
+    """Train the model the config describes; save it to ``output_dir`` when given. ``report`` gets each stage
+    and fold as it starts."""
     config = read_training_config(config_path, overrides)  # checked before any data is read
+    report("reading the corpus and training speeches")
     corpus_paths, units = _load(config, corpus_path)
     train_units, dev_units, test_units = (by_split(units, s) for s in ("train", "dev", "test"))
 
@@ -111,16 +119,18 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
     scores = {}
     extras = training_extras(config, units)
     make_model = functools.partial(build_model, config)
-    proba, folds = out_of_fold_proba(make_model, both, config.thresholds.cv_folds, extras=extras)
+    proba, folds = out_of_fold_proba(make_model, both, config.thresholds.cv_folds, extras=extras, report=report)
     scores["grouped_cv"] = cv_scores(both, proba, folds, grid)
     if source == "grouped_cv":
         scored = training_weights(both) > 0
         thresholds = best_thresholds(label_matrix(both)[scored], proba[scored], grid)
     else:  # "dev"; the config allows no other
+        report("thresholds: fitting on train, choosing on dev")
         model = fit_model(make_model, train_units, document_groups(train_units), extras=extras)
         thresholds = best_thresholds(label_matrix(dev_units), model.predict_proba(unit_dicts(dev_units)), grid)
         model.thresholds_ = thresholds
         scores["dev"] = role_scores(label_matrix(dev_units), model.predict(unit_dicts(dev_units)))
+    report("fitting the final model on train+dev")
     estimator = fit_model(make_model, both, document_groups(both), extras=extras)
     estimator.thresholds_ = thresholds
     training = {
@@ -138,6 +148,7 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
     }
     # The arrays are exported, checked against the estimators, and score the test split as labelling would;
     # then exported again with that score in their meta.
+    report("exporting, checking the arrays and scoring the test split")
     model = load_exported(export_model(estimator, {"scores": {}, "training": training}))
     check_export(model, estimator, unit_dicts([*both, *extras.for_training(both)[0], *test_units]))
     scores["test"] = evaluate(model, test_units)
