@@ -38,3 +38,11 @@ def test_every_option_has_help_and_every_verb_an_example():
     for name, parser in verbs.choices.items():
         assert parser.epilog and f"govspeech {name}" in parser.epilog, name
         assert all(a.help for a in parser._actions), name
+
+
+@pytest.mark.parametrize("readme", READMES)
+def test_the_readme_lists_every_exit_code(root, readme):
+    from govspeech.errors import EXIT_CODES
+
+    listed = {int(m[1]) for m in re.finditer(r"^\| (\d+) \|", (root / readme).read_text(encoding="utf-8"), re.M)}
+    assert listed == set(EXIT_CODES.values())
