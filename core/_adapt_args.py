@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
-
 __all__ = ["add_adapt_verbs"]
 
-_EXAMPLE = "example:\n  "
 
-
-def add_adapt_verbs(verbs, *, init_config, export_units, import_labels, add_model_arguments) -> None:
-    """Add the three verbs to ``verbs`` (argparse subparsers), each running the given function."""
-    p = verbs.add_parser("init-config", help="print a training config whose data paths are yours (docs/adapt.md)",
-                         formatter_class=argparse.RawDescriptionHelpFormatter,
-                         epilog=_EXAMPLE + "govspeech init-config --corpus my_corpus.jsonl > my.toml")
+def add_adapt_verbs(verb, *, init_config, export_units, import_labels, add_model_arguments) -> None:
+    """Add the three verbs through ``verb(name, summary, example)`` (a new subparser), each running the given
+    function."""
+    p = verb("init-config", "print a training config whose data paths are yours (docs/adapt.md)",
+             "govspeech init-config --corpus my_corpus.jsonl > my.toml")
     p.add_argument("--corpus", default="my_corpus.jsonl", metavar="FILE",
                    help="your corpus file, as import-labels writes it (default: my_corpus.jsonl)")
     p.add_argument("--without-shipped", action="store_true",
                    help="train on your units alone: leave the shipped corpus and its paraphrases out")
     p.set_defaults(run=init_config)
 
-    p = verbs.add_parser("export-units", help="every unit with the model's labels and scores, to correct by hand",
-                         formatter_class=argparse.RawDescriptionHelpFormatter,
-                         epilog=_EXAMPLE + "govspeech export-units speech.txt --out todo.csv --order uncertain")
+    p = verb("export-units", "every unit with the model's labels and scores, to correct by hand",
+             "govspeech export-units speech.txt --out todo.csv --order uncertain")
     p.add_argument("inputs", nargs="+", metavar="FILE", help="speech text files, or folders of *.txt files")
     add_model_arguments(p)
     p.add_argument("--out", required=True, help="the file to write: .csv (UTF-8 with BOM, opens in Excel) or .jsonl")
@@ -30,9 +25,8 @@ def add_adapt_verbs(verbs, *, init_config, export_units, import_labels, add_mode
                    help="speech: in reading order; uncertain: the units whose scores are nearest a threshold first")
     p.set_defaults(run=export_units)
 
-    p = verbs.add_parser("import-labels", help="a corrected export-units file back into the corpus format",
-                         formatter_class=argparse.RawDescriptionHelpFormatter,
-                         epilog=_EXAMPLE + "govspeech import-labels todo.csv --out my_corpus.jsonl")
+    p = verb("import-labels", "a corrected export-units file back into the corpus format",
+             "govspeech import-labels todo.csv --out my_corpus.jsonl")
     p.add_argument("file", metavar="FILE", help="the corrected .csv or .jsonl written by export-units")
     p.add_argument("--out", required=True, help="the corpus file to write (JSONL, one unit a line)")
     p.add_argument("--seed", type=int, metavar="N",

@@ -7,6 +7,7 @@ every GovspeechError reaches ``main()`` and leaves with its kind's code.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -359,8 +360,10 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
                    help="refuse the model unless its model.json has this sha256 (models/README.md, trust model)")
 
 
-def _example(command: str) -> str:
-    return f"example:\n  {command}"
+def _verb(verbs, name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    """A verb's parser, its help ending in an example of its use."""
+    return verbs.add_parser(name, help=summary, epilog=f"example:\n  {example}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -370,8 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"govspeech {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True)
 
-    p = verbs.add_parser("label", help="label the units of speech files",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech label speech.txt --out labels.csv"))
+    p = _verb(verbs, "label", "label the units of speech files",
+              "govspeech label speech.txt --out labels.csv")
     _add_input_arguments(p)
     p.add_argument("--format", choices=("text", "jsonl", "csv", "html"),
                    help="default: from --out's extension (.jsonl, .csv, .html, .txt), else text; html: one "
@@ -383,8 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
 
-    p = verbs.add_parser("profile", help="per speech (or group), how many units carry each role",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech profile speeches.jsonl --by year --out shares.csv"))
+    p = _verb(verbs, "profile", "per speech (or group), how many units carry each role",
+              "govspeech profile speeches.jsonl --by year --out shares.csv")
     _add_input_arguments(p, label_outputs=True)
     p.add_argument("--by", nargs="+", default=[], metavar="FIELD",
                    help="one row per group of these metadata fields (give it after the inputs)")
@@ -395,26 +398,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dedupe", action="store_true", help="drop a speech whose text repeats an earlier one")
     p.set_defaults(run=cmd_profile)
 
-    p = verbs.add_parser("structure", help="the outline of a speech: each part's heading, predicted roles and role shares",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech structure speech.txt"))
+    p = _verb(verbs, "structure", "the outline of a speech: each part's heading, predicted roles and role shares",
+              "govspeech structure speech.txt")
     p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
     _add_model_arguments(p)
     p.set_defaults(run=cmd_structure)
 
-    p = verbs.add_parser("train", help="train a model from a config",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech train --config my.toml --out mymodel --verbose"))
+    p = _verb(verbs, "train", "train a model from a config",
+              "govspeech train --config my.toml --out mymodel --verbose")
     _add_training_arguments(p)
     p.add_argument("--out", help="model directory to write (model.json + arrays.npz)")
     p.set_defaults(run=cmd_train)
 
-    p = verbs.add_parser("cv", help="document-grouped cross-validation over train+dev",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech cv --config configs/default.toml --set model.C=2 --json cv.json"))
+    p = _verb(verbs, "cv", "document-grouped cross-validation over train+dev",
+              "govspeech cv --config configs/default.toml --set model.C=2 --json cv.json")
     _add_training_arguments(p)
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(run=cmd_cv)
 
-    p = verbs.add_parser("evaluate", help="score a model on a corpus-format file, as label would label it",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech evaluate --data my_corpus.jsonl --model mymodel --split test"))
+    p = _verb(verbs, "evaluate", "score a model on a corpus-format file, as label would label it",
+              "govspeech evaluate --data my_corpus.jsonl --model mymodel --split test")
     p.add_argument("--data", required=True, help="JSONL in the corpus format")
     p.add_argument("--split", choices=("test", "dev", "train", "all"),
                    help="the units to score (default: test when the file has splits, else all)")
@@ -424,11 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from govspeech._adapt_args import add_adapt_verbs
 
-    add_adapt_verbs(verbs, init_config=cmd_init_config, export_units=cmd_export_units, import_labels=cmd_import_labels,
+    add_adapt_verbs(functools.partial(_verb, verbs), init_config=cmd_init_config, export_units=cmd_export_units, import_labels=cmd_import_labels,
                     add_model_arguments=_add_model_arguments)
 
-    p = verbs.add_parser("corpus", help="rebuild the corpus from the raw speeches and the annotation",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech corpus --out data/corpus.jsonl"))
+    p = _verb(verbs, "corpus", "rebuild the corpus from the raw speeches and the annotation",
+              "govspeech corpus --out data/corpus.jsonl")
     p.add_argument("--raw", default="data/raw", help="folder of the raw speech files (default: data/raw)")
     p.add_argument("--labels", default="data/annotation/pass_a.jsonl",
                    help="the annotation pass whose labels the corpus takes (default: data/annotation/pass_a.jsonl)")
@@ -439,13 +442,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/corpus.jsonl", help="the corpus file to write (default: data/corpus.jsonl)")
     p.set_defaults(run=cmd_corpus)
 
-    p = verbs.add_parser("debris", help="precision and recall of the web-debris remover on a corpus's debris flags",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech debris --data data/corpus.jsonl"))
+    p = _verb(verbs, "debris", "precision and recall of the web-debris remover on a corpus's debris flags",
+              "govspeech debris --data data/corpus.jsonl")
     p.add_argument("--data", default="data/corpus.jsonl", help="JSONL in the corpus format with `debris` flags")
     p.set_defaults(run=cmd_debris)
 
-    p = verbs.add_parser("agreement", help="agreement between two annotation passes",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_example("govspeech agreement --json agreement.json"))
+    p = _verb(verbs, "agreement", "agreement between two annotation passes",
+              "govspeech agreement --json agreement.json")
     p.add_argument("--first", default="data/annotation/pass_a.jsonl",
                    help="the first annotation pass (default: data/annotation/pass_a.jsonl)")
     p.add_argument("--second", default="data/annotation/pass_b.jsonl",
