@@ -114,7 +114,7 @@ def test_a_set_without_equals_is_a_usage_error(fixtures):
 
 def _readme_exit_codes(root) -> set[int]:
     text = (root / "README.md").read_text(encoding="utf-8")
-    table = text.split("**Exit codes:**", 1)[1].split("\n\n", 2)[1]
+    table = text.split("**Exit codes.**", 1)[1].split("\n\n", 2)[1]
     return {int(code) for code in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
 
 
