@@ -131,7 +131,9 @@ def assign_splits(doc_ids: list[str], *, seed: int, dev: float, test: float) -> 
 
 def import_labels(path: str | Path, *, seed: int, dev: float, test: float) -> Imported:
     """The corpus records of a reviewed file, with their splits; ``problems`` lists every bad row."""
-    path, result, seen, cache = Path(path), Imported(), set(), {}
+    path, result = Path(path), Imported()
+    seen: set[tuple[str, int]] = set()
+    cache: dict[str, dict] = {}
     for line, row in _rows(path):
         _check_row(row, f"{path}:{line}", result, seen, cache)
     if not result.records and not result.problems:

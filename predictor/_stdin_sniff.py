@@ -51,7 +51,8 @@ def _record(line: bytes) -> bool:
 def stdin_is_jsonl(max_bytes: int | None) -> bool:
     """Decide what standard input holds; UsageError when it cannot be told. The lines read are given back."""
     source = stdin_bytes()
-    head, lines = b"", []
+    head = b""
+    lines: list[bytes] = []
     while len(lines) < SNIFF_LINES and (line := source.readline(max_bytes + 1 if max_bytes else -1)):
         head += line
         if line.strip():

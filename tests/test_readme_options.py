@@ -6,7 +6,6 @@ import argparse
 import re
 
 import pytest
-
 from govspeech.cli import build_parser
 
 READMES = ("README.md", "README.zh.md")
@@ -44,5 +43,5 @@ def test_every_option_has_help_and_every_verb_an_example():
 def test_the_readme_lists_every_exit_code(root, readme):
     from govspeech.errors import EXIT_CODES
 
-    listed = {int(m[1]) for m in re.finditer(r"^\| (\d+) \|", (root / readme).read_text(encoding="utf-8"), re.M)}
+    listed = {int(m[1]) for m in re.finditer(r"^\| (\d+) \|", (root / readme).read_text(encoding="utf-8"), re.MULTILINE)}
     assert listed == set(EXIT_CODES.values())
