@@ -7,6 +7,7 @@ every GovspeechError reaches ``main()`` and leaves with its kind's code.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 import govspeech.predictor as predictor
+from govspeech._adapt_args import add_adapt_verbs
 from govspeech._arguments import glob_pattern, megabytes
 from govspeech.atomic import atomic_write_text
 from govspeech.config import ConfigError, parse_override, read_corpus_config
@@ -23,6 +25,7 @@ from govspeech.predictor import (
     OutputLock,
     check_out,
     label_inputs,
+    named_failures,
     parquet_unavailable,
     profile_inputs,
     resolve_jobs,
@@ -72,7 +75,7 @@ def cmd_agreement(args) -> int:
 def cmd_train(args) -> int:
     from govspeech.trainer import train
 
-    result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set))
+    result = train(args.config, args.out, corpus_path=args.corpus, overrides=dict(args.set), report=_progress(args))
     roles = result.model.roles_
     for name, scores in result.meta["scores"].items():
         print(f"{name + ':':<11} macro-F1 {scores['macro_f1']:.3f}  "
@@ -81,6 +84,19 @@ def cmd_train(args) -> int:
     if args.out:
         print(f"saved {args.out}")
     return exit_code("ok")
+
+
+def _progress(args):
+    """Stage lines with the elapsed time on standard error, when it is a terminal or with --verbose; else none."""
+    import time
+
+    start = time.monotonic()
+    shown = args.verbose or (sys.stderr is not None and sys.stderr.isatty())
+
+    def report(stage: str) -> None:
+        if shown:
+            print(f"govspeech: [{time.monotonic() - start:6.1f} s] {stage}", file=sys.stderr, flush=True)
+    return report
 
 
 def _override(item: str) -> tuple[str, str]:
@@ -106,7 +122,7 @@ def cmd_debris(args) -> int:
 def cmd_cv(args) -> int:
     from govspeech.trainer import cross_validate
 
-    result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set))
+    result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set), report=_progress(args))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
     print(f"macro-F1 {result['macro_f1']:.3f} ± {result['macro_f1_std']:.3f}  (out-of-fold, pooled over "
@@ -119,19 +135,86 @@ def cmd_cv(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from govspeech.trainer import baseline_scores, evaluate, format_scores, load_corpus
+    from govspeech._evaluation_notes import evaluation_notes
+    from govspeech.trainer import baseline_scores, evaluate_labelled, format_scores, load_corpus, role_scores
 
     labeller = predictor.load(args.model, sha256=args.model_sha256)
     units = load_corpus(args.data)
-    scores = evaluate(labeller.model, units)
-    rates = [labeller.meta["training"]["train_role_rates"][r] for r in labeller.roles]
-    print(format_scores({"model": scores, **baseline_scores(units, rates)}))
+    training = labeller.meta.get("training", {})
+    result = evaluate_labelled(labeller, units, split=args.split, trained_on=set(training.get("unit_text_sha256", ())))
+    if not result.units:
+        raise UsageError(f"{args.data}: no unit to score in split {result.split}; choose another --split "
+                         "(test, dev, train or all)")
+    scores = role_scores(result.gold, result.predicted)
+    rates = [training["train_role_rates"][r] for r in labeller.roles]
+    print(format_scores({"model": scores, **baseline_scores(result.units, rates)}))
+    for line in evaluation_notes(args.data, result, training, rates):
+        print(f"govspeech: {line}", file=sys.stderr)
     if args.json:
         _write_json(args.json, scores)
     return exit_code("ok")
 
 
+def cmd_init_config(args) -> int:
+    from govspeech._init_config import init_config_text
+
+    sys.stdout.write(init_config_text(corpus=args.corpus, with_shipped=not args.without_shipped))
+    return exit_code("ok")
+
+
+def cmd_export_units(args) -> int:
+    from govspeech import predictor
+    from govspeech._review import export_rows, write_rows
+
+    fmt = "jsonl" if args.out.lower().endswith(".jsonl") else "csv"
+    rows = export_rows(predictor.load(args.model, sha256=args.model_sha256), args.inputs, order=args.order)
+    write_rows(rows, args.out, fmt)
+    print(f"govspeech: wrote {len(rows)} units to {args.out}; fill the gold_<role> columns (1 or 0, empty: the "
+          "model's decision stands), then govspeech import-labels", file=sys.stderr)
+    return exit_code("ok")
+
+
+def cmd_import_labels(args) -> int:
+    from importlib import resources
+
+    from govspeech._import_labels import import_labels, write_corpus
+    from govspeech.config import read_corpus_config
+    from govspeech.errors import CorpusError
+
+    split = read_corpus_config(Path(str(resources.files("govspeech.configs") / "corpus.toml"))).split
+    dev, test = (split.dev if args.dev is None else args.dev), (split.test if args.test is None else args.test)
+    if not (0 <= dev < 1 and 0 <= test < 1 and dev + test < 1):
+        raise UsageError(f"--dev and --test are shares of the speeches, 0 or more with dev + test < 1, got {dev} "
+                         f"and {test}")
+    result = import_labels(args.file, seed=split.seed if args.seed is None else args.seed, dev=dev, test=test)
+    for problem in result.problems:
+        print(f"govspeech: {problem}", file=sys.stderr)
+    if result.problems:
+        raise CorpusError(f"{len(result.problems)} bad row(s) in {args.file}, nothing written; mend them and import "
+                          "again")
+    write_corpus(result.records, args.out)
+    docs = {r["doc_id"]: r["split"] for r in result.records}
+    counts = {s: sum(v == s for v in docs.values()) for s in ("train", "dev", "test")}
+    print(f"govspeech: wrote {len(result.records)} units of {len(docs)} speech(es) to {args.out} "
+          f"(speeches: {counts['train']} train, {counts['dev']} dev, {counts['test']} test); "
+          f"{result.unreviewed} unit(s) had no gold cell filled and keep the model's roles", file=sys.stderr)
+    if result.unchecked_docs:
+        print(f"govspeech: note: {len(result.unchecked_docs)} speech(es) not found as files here, so their sent_ids "
+              "were not checked against the speech text", file=sys.stderr)
+    return exit_code("ok")
+
+
+def _format_of(args, formats: tuple[str, ...], default: str) -> str:
+    """``--format`` as given, else the one ``--out``'s extension names (report.html: html), else ``default``."""
+    if args.format:
+        return args.format
+    suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+    named = {"txt": "text", "htm": "html"}.get(suffix, suffix)
+    return named if named in formats else default
+
+
 def cmd_label(args) -> int:
+    args.format = _format_of(args, ("text", "jsonl", "csv", "html"), "text")
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
@@ -150,7 +233,7 @@ def cmd_label(args) -> int:
 
 def _label(args, out: str | None) -> int:
     labeller = predictor.load(args.model, sha256=args.model_sha256)
-    sink = predictor.OutputSink(out, args.format, resume=args.resume)
+    sink = predictor.OutputSink(out, args.format, resume=args.resume, model_sha256=labeller.model.sha256)
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                            verbose=args.verbose, excel=args.excel)
@@ -160,13 +243,16 @@ def _label(args, out: str | None) -> int:
         return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
         print(f"govspeech: {summary}", file=sys.stderr)
-    return _inputs_exit(summary.failed)
+    return _inputs_exit(summary.failed, summary.ok)
 
 
-def _inputs_exit(failed: list[str]) -> int:
-    """0, the code of the one reason every failed input failed for, or 1 for several reasons."""
+def _inputs_exit(failed: list[str], ok: int) -> int:
+    """0 when nothing failed; 5 when some inputs were labelled and others failed; when none was labelled, the
+    code of the one reason every input failed for, or 1 for several reasons (README "Exit codes")."""
     if not failed:
         return exit_code("ok")
+    if ok:
+        return exit_code("partial")
     return exit_code(failed[0] if len(set(failed)) == 1 else "inputs failed")
 
 
@@ -176,6 +262,7 @@ def _max_bytes(max_file_mb: float | None) -> int | None:
 
 
 def cmd_profile(args) -> int:
+    args.format = _format_of(args, ("csv", "jsonl", "parquet"), "csv")
     if args.format == "parquet" and not args.out:
         raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
     if args.format == "parquet" and (why := parquet_unavailable()):
@@ -193,8 +280,8 @@ def cmd_profile(args) -> int:
         raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
                           "writable") from None
     if len(run.failed) + run.ok > 1 or run.failed:
-        print(f"govspeech: {run.ok} ok, {len(run.failed)} failed", file=sys.stderr)
-    return _inputs_exit(run.failed)
+        print(f"govspeech: {run.ok} ok, {len(run.failed)} failed{named_failures(run.failed_inputs)}", file=sys.stderr)
+    return _inputs_exit(run.failed, run.ok)
 
 
 def cmd_structure(args) -> int:
@@ -241,8 +328,11 @@ def _add_input_arguments(p: argparse.ArgumentParser, *, label_outputs: bool = Fa
 
 def _add_training_arguments(p: argparse.ArgumentParser) -> None:
     """What train and cv share: the config, the corpus, and overrides of the config."""
-    p.add_argument("--config", required=True)
+    p.add_argument("--config", required=True, help="the training config (TOML; write one with init-config)")
     p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
+    p.add_argument("--verbose", action="store_true",
+                   help="report each stage and fold with the elapsed time on standard error (shown anyway on a "
+                        "terminal)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", type=_override,
                    help="override a config value, e.g. --set model.C=2 --set thresholds.source=dev "
                         "--set features.char_ngram_range=[1,2] (a list or number is read as JSON)")
@@ -260,15 +350,23 @@ def _add_model_arguments(p: argparse.ArgumentParser) -> None:
                    help="refuse the model unless its model.json has this sha256 (models/README.md, trust model)")
 
 
+def _verb(verbs, name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    """A verb's parser, its help ending in an example of its use."""
+    return verbs.add_parser(name, help=summary, epilog=f"example:\n  {example}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govspeech", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"govspeech {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True)
 
-    p = verbs.add_parser("label", help="label the units of speech files")
+    p = _verb(verbs, "label", "label the units of speech files",
+              "govspeech label speech.txt --out labels.csv")
     _add_input_arguments(p)
-    p.add_argument("--format", choices=("text", "jsonl", "csv", "html"), default="text",
-                   help="html: one standalone reading view, the units highlighted by role")
+    p.add_argument("--format", choices=("text", "jsonl", "csv", "html"),
+                   help="default: from --out's extension (.jsonl, .csv, .html, .txt), else text; html: one "
+                        "standalone reading view, the units highlighted by role")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("--excel", action="store_true", help="csv: start with a UTF-8 BOM, so Excel reads it right")
     p.add_argument("--resume", action="store_true",
@@ -276,52 +374,71 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
     p.set_defaults(run=cmd_label)
 
-    p = verbs.add_parser("profile", help="per speech (or group), how many units carry each role")
+    p = _verb(verbs, "profile", "per speech (or group), how many units carry each role",
+              "govspeech profile speeches.jsonl --by year --out shares.csv")
     _add_input_arguments(p, label_outputs=True)
     p.add_argument("--by", nargs="+", default=[], metavar="FIELD",
                    help="one row per group of these metadata fields (give it after the inputs)")
-    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv",
-                   help="parquet needs pandas and pyarrow, and --out")
+    p.add_argument("--format", choices=("csv", "jsonl", "parquet"),
+                   help="default: from --out's extension (.csv, .jsonl, .parquet), else csv; parquet needs pandas "
+                        "and pyarrow, and --out")
     p.add_argument("--out", help="write here (atomically) instead of standard output")
     p.add_argument("--dedupe", action="store_true", help="drop a speech whose text repeats an earlier one")
     p.set_defaults(run=cmd_profile)
 
-    p = verbs.add_parser("structure", help="the outline of a speech: each part's heading, predicted roles and role shares")
+    p = _verb(verbs, "structure", "the outline of a speech: each part's heading, predicted roles and role shares",
+              "govspeech structure speech.txt")
     p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
     _add_model_arguments(p)
     p.set_defaults(run=cmd_structure)
 
-    p = verbs.add_parser("train", help="train a model from a config")
+    p = _verb(verbs, "train", "train a model from a config",
+              "govspeech train --config my.toml --out mymodel --verbose")
     _add_training_arguments(p)
     p.add_argument("--out", help="model directory to write (model.json + arrays.npz)")
     p.set_defaults(run=cmd_train)
 
-    p = verbs.add_parser("cv", help="document-grouped cross-validation over train+dev")
+    p = _verb(verbs, "cv", "document-grouped cross-validation over train+dev",
+              "govspeech cv --config configs/default.toml --set model.C=2 --json cv.json")
     _add_training_arguments(p)
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(run=cmd_cv)
 
-    p = verbs.add_parser("evaluate", help="score a model on a corpus-format file")
-    p.add_argument("--data", required=True, help="JSONL in the corpus format; every line is scored")
+    p = _verb(verbs, "evaluate", "score a model on a corpus-format file, as label would label it",
+              "govspeech evaluate --data my_corpus.jsonl --model mymodel --split test")
+    p.add_argument("--data", required=True, help="JSONL in the corpus format")
+    p.add_argument("--split", choices=("test", "dev", "train", "all"),
+                   help="the units to score (default: test when the file has splits, else all)")
     _add_model_arguments(p)
     p.add_argument("--json", help="also write the scores as JSON here")
     p.set_defaults(run=cmd_evaluate)
 
-    p = verbs.add_parser("corpus", help="rebuild the corpus from the raw speeches and the annotation")
-    p.add_argument("--raw", default="data/raw")
-    p.add_argument("--labels", default="data/annotation/pass_a.jsonl")
-    p.add_argument("--adjudication", default="data/annotation/adjudication.jsonl")
-    p.add_argument("--config", default="configs/corpus.toml")
-    p.add_argument("--out", default="data/corpus.jsonl")
+    add_adapt_verbs(functools.partial(_verb, verbs), init_config=cmd_init_config, export_units=cmd_export_units,
+                    import_labels=cmd_import_labels, add_model_arguments=_add_model_arguments)
+
+    p = _verb(verbs, "corpus", "rebuild the corpus from the raw speeches and the annotation",
+              "govspeech corpus --out data/corpus.jsonl")
+    p.add_argument("--raw", default="data/raw", help="folder of the raw speech files (default: data/raw)")
+    p.add_argument("--labels", default="data/annotation/pass_a.jsonl",
+                   help="the annotation pass whose labels the corpus takes (default: data/annotation/pass_a.jsonl)")
+    p.add_argument("--adjudication", default="data/annotation/adjudication.jsonl",
+                   help="adjudicated labels that override the pass (default: data/annotation/adjudication.jsonl)")
+    p.add_argument("--config", default="configs/corpus.toml",
+                   help="duplicate and split settings (default: configs/corpus.toml)")
+    p.add_argument("--out", default="data/corpus.jsonl", help="the corpus file to write (default: data/corpus.jsonl)")
     p.set_defaults(run=cmd_corpus)
 
-    p = verbs.add_parser("debris", help="precision and recall of the web-debris remover on a corpus's debris flags")
+    p = _verb(verbs, "debris", "precision and recall of the web-debris remover on a corpus's debris flags",
+              "govspeech debris --data data/corpus.jsonl")
     p.add_argument("--data", default="data/corpus.jsonl", help="JSONL in the corpus format with `debris` flags")
     p.set_defaults(run=cmd_debris)
 
-    p = verbs.add_parser("agreement", help="agreement between two annotation passes")
-    p.add_argument("--first", default="data/annotation/pass_a.jsonl")
-    p.add_argument("--second", default="data/annotation/pass_b.jsonl")
+    p = _verb(verbs, "agreement", "agreement between two annotation passes",
+              "govspeech agreement --json agreement.json")
+    p.add_argument("--first", default="data/annotation/pass_a.jsonl",
+                   help="the first annotation pass (default: data/annotation/pass_a.jsonl)")
+    p.add_argument("--second", default="data/annotation/pass_b.jsonl",
+                   help="the second annotation pass (default: data/annotation/pass_b.jsonl)")
     p.add_argument("--paraphrases-of", metavar="CORPUS",
                    help="--first is a paraphrase rewrites file; take its labels from the units of CORPUS it rewrites")
     p.add_argument("--json", help="also write the figures as JSON here")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -33,12 +34,15 @@ from govspeech._checks import build, fail, setting, unknown, with_overrides
 from govspeech.errors import ConfigError
 
 __all__ = [
-    "THRESHOLD_SOURCES", "ConfigError", "CorpusConfig", "Floor", "Limits", "TrainingConfig", "Variant",
+    "SHIPPED_PREFIX", "THRESHOLD_SOURCES", "ConfigError", "CorpusConfig", "Floor", "Limits", "TrainingConfig", "Variant",
     "parse_override", "read_corpus_config", "read_floor", "read_limits", "read_toml", "read_training_config",
-    "read_variants",
+    "read_variants", "resolve_data_path", "shipped_names",
 ]
 
 THRESHOLD_SOURCES = ("grouped_cv", "dev")
+# A data path starting with this names a file installed with the package (data/ of the repository), so a
+# config works from an installed copy: "shipped:corpus.jsonl", "shipped:synthetic/speeches.jsonl".
+SHIPPED_PREFIX = "shipped:"
 CLASS_WEIGHTS = ("balanced", "none")
 
 
@@ -48,6 +52,9 @@ CLASS_WEIGHTS = ("balanced", "none")
 class TrainingFiles:
     files: tuple[str, ...]
     weight: float = field(metadata=setting(lo=0.0))
+
+    def problems(self):
+        yield from _unknown_shipped("files", self.files)
 
 
 @dataclass(frozen=True)
@@ -105,13 +112,50 @@ class ThresholdsConfig:
 @dataclass(frozen=True)
 class TrainingConfig:
     seed: int = field(metadata=setting(lo=0))
-    corpus: str
+    # One corpus file, or several (a user's units and "shipped:corpus.jsonl"): their splits are pooled.
+    corpus: tuple[str, ...]
     synthetic: TrainingFiles
     paraphrases: TrainingFiles
     features: FeaturesConfig
     model: ModelConfig
     stacking: StackingConfig
     thresholds: ThresholdsConfig
+
+    def problems(self):
+        if not self.corpus:
+            yield "corpus", "expected a corpus file, or a list of them, got an empty list"
+        yield from _unknown_shipped("corpus", self.corpus)
+
+
+def shipped_names() -> list[str]:
+    """The data files installed with the package, as ``shipped:`` names them."""
+    root = resources.files("govspeech.data")
+    names = [f.name for f in root.iterdir() if f.name.endswith(".jsonl")]
+    for folder in ("synthetic", "paraphrases"):
+        names += [f"{folder}/{f.name}" for f in (root / folder).iterdir() if f.name.endswith(".jsonl")]
+    return sorted(names)
+
+
+def resolve_data_path(path: str | Path) -> Path:
+    """``shipped:NAME`` -> the installed file; any other path as given (relative to the current directory)."""
+    text = str(path)
+    if not text.startswith(SHIPPED_PREFIX):
+        return Path(path)
+    name = text[len(SHIPPED_PREFIX):]
+    if name not in shipped_names():
+        raise ConfigError(f"{text}: no such shipped file; shipped files are "
+                          f"{', '.join(SHIPPED_PREFIX + n for n in shipped_names())}")
+    return Path(str(resources.files("govspeech.data").joinpath(name)))
+
+
+def _unknown_shipped(key: str, paths):
+    known = None
+    for path in paths:
+        if path.startswith(SHIPPED_PREFIX):
+            known = known if known is not None else shipped_names()
+            if path[len(SHIPPED_PREFIX):] not in known:
+                yield key, (f"no shipped file {path!r}; shipped files are "
+                            f"{', '.join(SHIPPED_PREFIX + n for n in known)}")
 
 
 # ---- configs/corpus.toml, configs/ci.toml, features/data/cleaning.toml ----
@@ -214,13 +258,24 @@ def read_toml(path: str | Path) -> dict:
 
 
 def read_training_config(path: str | Path, overrides: dict | None = None) -> TrainingConfig:
-    """The training config of ``path`` with ``overrides`` (``{"model.C": 2}`` or ``{"model.C": "2"}``) applied."""
-    return build(TrainingConfig, with_overrides(read_toml(path), overrides, TrainingConfig, "--set"), str(path))
+    """The training config of ``path`` with ``overrides`` (``{"model.C": 2}`` or ``{"model.C": "2"}``) applied.
+
+    ``corpus`` may be one path (read as a list of one) or a list of paths.
+    """
+    return build(TrainingConfig, with_overrides(_corpus_list(read_toml(path)), _corpus_list(overrides or {}),
+                                                TrainingConfig, "--set"), str(path))
+
+
+def _corpus_list(raw: dict) -> dict:
+    """``corpus = "x.jsonl"`` (the shape of every config written before several corpora) as ``["x.jsonl"]``."""
+    if isinstance(raw.get("corpus"), str) and not raw["corpus"].lstrip().startswith("["):
+        return {**raw, "corpus": [raw["corpus"]]}
+    return raw
 
 
 def read_variants(path: str | Path, base: str | Path) -> list[Variant]:
     """The ``[[variant]]`` tables of ``path`` (``name`` and ``set`` = dotted overrides), each applied to ``base``."""
-    raw, base_raw = read_toml(path), read_toml(base)
+    raw, base_raw = read_toml(path), _corpus_list(read_toml(base))
     for key in raw:
         if key != "variant":
             unknown(str(path), "", key, ["variant"])

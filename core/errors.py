@@ -23,10 +23,13 @@ MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD, CRASHED 
     "missing", "directory", "empty", "not text", "too large", "unreadable", "bad record", "crashed")
 INPUT_KINDS = (MISSING, DIRECTORY, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, BAD_RECORD, CRASHED)
 
-# README "Exit codes". "inputs failed": inputs failed for different reasons.
+# README "Exit codes". When no input was labelled, the code says why: the kind's code when every input failed
+# for one reason, "inputs failed" for several. When some were labelled and others failed, "partial" whatever
+# the reasons: a script can tell complete (0), usable but incomplete (5) and nothing (1, 10-17) apart.
 EXIT_CODES = {
     "ok": 0,
     "inputs failed": 1,
+    "partial": 5,
     "usage": 2,
     "config": 3, "corpus": 3, "model": 3,
     "output": 4,

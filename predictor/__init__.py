@@ -17,7 +17,7 @@ from govspeech.predictor._inputs import (
 from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, LabelledUnit, Labeller, default_model_dir, load
 from govspeech.predictor._output import FORMATS, Layout, render, unit_row
 from govspeech.predictor._parallel import resolve_jobs
-from govspeech.predictor._pipeline import label_inputs
+from govspeech.predictor._pipeline import label_inputs, named_failures
 from govspeech.predictor._profiling import parquet_unavailable, profile, profile_inputs, write_table
 from govspeech.predictor._sink import OutputSink
 from govspeech.predictor._structure_view import HeadingView, SpeechStructure, speech_structure, structure_report
@@ -49,6 +49,7 @@ __all__ = [
                                "label_inputs",
                                "load",
                                "load_model",
+                               "named_failures",
                                "parquet_unavailable",
                                "profile",
                                "profile_inputs",

@@ -2,7 +2,7 @@
 
 Text files (and ``-``) are read by ``predictor._inputs.read_speeches``:
 streamed, encoding detected, size-limited. A JSONL stream (``-`` with
-``--input-format jsonl``, or any ``*.jsonl`` file) holds one speech a line,
+``--input-format jsonl``, or found so by ``_stdin_sniff``; any ``*.jsonl`` file) holds one speech a line,
 in UTF-8: ``{"id": "2012-tj-03", "text": "同志们:……"}``. ``text`` (a string)
 is required; ``id`` (string or number) names the speech in the output and
 defaults to ``<file>:<line number>``; every other key is metadata, written
@@ -36,6 +36,7 @@ from govspeech.predictor._inputs import (
 )
 from govspeech.predictor._records import check_name, parse_record
 from govspeech.predictor._resume import InputKey
+from govspeech.predictor._stdin_sniff import stdin_is_jsonl
 
 __all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",
            "expand_inputs", "iter_speeches"]
@@ -117,9 +118,9 @@ def _within(file: Path, folder: Path) -> bool:
     return file.resolve().is_relative_to(folder.resolve())
 
 
-def _is_jsonl(name: str, input_format: str) -> bool:
+def _is_jsonl(name: str, input_format: str, max_bytes: int | None) -> bool:
     if input_format == "auto":
-        return name != STDIN and name.endswith(JSONL_SUFFIX)
+        return stdin_is_jsonl(max_bytes) if name == STDIN else name.endswith(JSONL_SUFFIX)
     return input_format == "jsonl"
 
 
@@ -204,7 +205,7 @@ def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str =
             if name != STDIN and Path(name).is_dir():
                 raise InputError(f"{name}: a folder with no file matching {glob!r} inside; give the speech files, "
                                  "or a --glob that finds them", kind=DIRECTORY)
-            if _is_jsonl(name, input_format):
+            if _is_jsonl(name, input_format, max_bytes):
                 yield from _jsonl_speeches(name, given[name], max_bytes=max_bytes, skip=skip, check_meta=check_meta)
             else:
                 yield from _text_speeches(name, given[name], max_bytes=max_bytes, skip=skip, check_meta=check_meta)

@@ -21,11 +21,29 @@ import sys
 from dataclasses import dataclass, field
 
 from govspeech.predictor._batch import Done, Failure, Note, Skipped, iter_speeches
-from govspeech.predictor._output import Layout, MetaColumns, header, meta_columns_of_header, trailer
+from govspeech.predictor._output import (
+    Layout,
+    MetaColumns,
+    header,
+    meta_columns_of_header,
+    trailer,
+)
 from govspeech.predictor._parallel import Rendered, label_stream
 from govspeech.predictor._progress import progress_bar
+from govspeech.predictor._records import printable
 
-__all__ = ["Summary", "label_inputs"]
+__all__ = ["Summary", "label_inputs", "named_failures"]
+
+NAMED_FAILURES = 10  # failed inputs named in the summary line; the rest are counted (each has its own line above)
+
+
+def named_failures(sources: list[str]) -> str:
+    """`` (a.txt, s.jsonl:3, …)``: the failed inputs, for the summary line."""
+    if not sources:
+        return ""
+    more = len(sources) - NAMED_FAILURES
+    named = ", ".join(printable(s) for s in sources[:NAMED_FAILURES])  # a name with a line break stays one line
+    return f" ({named}{f', and {more} more' if more > 0 else ''})"
 
 
 @dataclass
@@ -34,6 +52,7 @@ class Summary:
 
     ok: int = 0
     failed: list[str] = field(default_factory=list)
+    failed_inputs: list[str] = field(default_factory=list)
     skipped: int = 0
     interrupted: bool = False
 
@@ -42,8 +61,8 @@ class Summary:
         return self.ok + len(self.failed) + self.skipped
 
     def __str__(self) -> str:
-        return f"{self.ok} ok, {len(self.failed)} failed" + (f", {self.skipped} already labelled" if self.skipped
-                                                              else "")
+        return (f"{self.ok} ok, {len(self.failed)} failed{named_failures(self.failed_inputs)}"
+                + (f", {self.skipped} already labelled" if self.skipped else ""))
 
 
 def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: int = 1, glob: str = "*.txt",
@@ -88,6 +107,7 @@ def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: in
                     pending = []
                     report(result.message)
                     summary.failed.append(result.kind)
+                    summary.failed_inputs.append(result.source)
                 elif isinstance(result, Skipped):
                     summary.skipped += 1
     except KeyboardInterrupt:

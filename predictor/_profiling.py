@@ -47,6 +47,7 @@ class ProfileRun:
     keys: list[str] = field(default_factory=list)
     ok: int = 0
     failed: list[str] = field(default_factory=list)
+    failed_inputs: list[str] = field(default_factory=list)
 
     def table(self, *, by: Sequence[str] = (), dedupe: bool = False) -> list[dict]:
         """One row per speech (duplicates flagged, or dropped with ``dedupe``), or per group of ``by``."""
@@ -156,6 +157,7 @@ def profile_inputs(inputs: Sequence[str], *, model: str | None = None, sha256: s
             pending = []
             report(result.message)
             run.failed.append(result.kind)
+            run.failed_inputs.append(result.source)
     return run
 
 

@@ -9,7 +9,8 @@ committed, the output is flushed first and then one journal line is added:
 the longest run of whole journal lines whose ``end`` the output reaches,
 cuts the output back to the last ``end`` (dropping a torn or uncommitted
 tail), and skips exactly those inputs. The first line names the output
-format, so a run is not continued in another one.
+format and the sha256 of the model's model.json, so a run is not continued
+in another format, nor with another model (its labels would be mixed in).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ InputKey = tuple[str, int]  # (source, occurrence of that source among the input
 class Journal:
     """The journal of ``out``; ``done`` holds the committed inputs, ``end`` the output bytes they fill."""
 
-    def __init__(self, out: str | Path, fmt: str, *, resume: bool, output_size: int):
+    def __init__(self, out: str | Path, fmt: str, *, resume: bool, output_size: int, model_sha256: str = ""):
+        self.model_sha256 = model_sha256
         self.path = companion(out, JOURNAL_SUFFIX)
         self.done: set[InputKey] = set()
         self.end, keep = 0, 0
@@ -41,7 +43,7 @@ class Journal:
         self._handle.truncate(keep)
         self._handle.seek(keep)
         if not keep:
-            self._append({"govspeech_resume": _VERSION, "format": fmt})
+            self._append({"govspeech_resume": _VERSION, "format": fmt, "model_sha256": model_sha256})
 
     def _load(self, fmt: str, output_size: int) -> int:
         """Read what an earlier run journaled; the journal bytes to keep (0: start afresh)."""
@@ -64,6 +66,10 @@ class Journal:
                     if entry.get("format") != fmt:
                         raise OutputError(f"{self.path}: the output being resumed is {entry.get('format')}, not "
                                           f"{fmt}; resume with --format {entry.get('format')}")
+                    if entry.get("model_sha256", "") != self.model_sha256:
+                        raise OutputError(f"{self.path}: the output being resumed was labelled by the model whose "
+                                          f"model.json has sha256 {entry.get('model_sha256') or 'unknown'}, not "
+                                          f"{self.model_sha256}; resume with that --model, or run without --resume")
                 elif not (isinstance(entry, dict) and isinstance(entry.get("input"), list)
                           and isinstance(entry.get("end"), int) and self.end <= entry["end"] <= output_size):
                     break  # torn, or beyond what reached the output: the interruption came here

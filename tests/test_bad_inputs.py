@@ -87,7 +87,7 @@ def test_many_files_one_bad_each_kind_the_good_ones_complete(run, tmp_path, good
     folder.mkdir()
     (folder / "notes.md").write_text("不是讲话", encoding="utf-8")
     code, _, err = run(good, *paths, folder, tmp_path / "missing.txt", good, "--format", "jsonl", "--out", out_file)
-    assert code == 1 and "govspeech: 2 ok, 6 failed" in err
+    assert code == 5 and "govspeech: 2 ok, 6 failed" in err
     alone = run(good, "--format", "jsonl")[1]
     assert out_file.read_text(encoding="utf-8") == alone * 2
     assert not out_file.with_name("out.jsonl.partial").exists()

@@ -23,13 +23,15 @@ def test_train_writes_model_and_meta(tmp_path, fixtures):
 
 def test_evaluate_prints_report_with_baselines_and_writes_exact_json(tmp_path, fixtures, mini_model):
     out = tmp_path / "scores.json"
-    result = govspeech("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--model", mini_model, "--json", out)
+    result = govspeech("evaluate", "--data", fixtures / "mini_corpus.jsonl", "--model", mini_model, "--json", out,
+                       "--split", "all")
     assert result.returncode == 0, result.stderr
     for system in ("model", "majority", "keywords"):
         assert system in result.stdout
     scores = json.loads(out.read_text())
     assert set(scores) == {"n_units", "per_role", "macro_f1", "micro_f1", "per_speech_share_mae"}
-    assert scores["n_units"] == 302
+    debris = sum(json.loads(line).get("debris", False) for line in open(fixtures / "mini_corpus.jsonl"))
+    assert scores["n_units"] == 302 - debris  # debris is not speech: not scored
     assert set(scores["per_speech_share_mae"]) == {"goal", "measure", "criticism", "praise"}
     assert set(scores["per_role"]) == {"goal", "measure", "criticism", "praise"}
     assert all(set(v) == {"precision", "recall", "f1", "support"} for v in scores["per_role"].values())
@@ -66,7 +68,7 @@ def test_a_bad_file_fails_alone(speech_file, tmp_path, mini_model):
     out = tmp_path / "out.jsonl"
     result = govspeech("label", empty, tmp_path / "missing.txt", speech_file, "--model", mini_model,
                        "--format", "jsonl", "--out", out)
-    assert result.returncode == 1
+    assert result.returncode == 5
     assert f"{empty}: empty file" in result.stderr
     assert "missing.txt: no such file" in result.stderr
     assert "1 ok, 2 failed" in result.stderr

@@ -75,7 +75,7 @@ def test_overrides_take_plain_values_and_json(fixtures):
     assert config.model.C == 2.0 and isinstance(config.model.C, float)
     assert config.stacking.enabled is True and config.thresholds.source == "grouped_cv"
     assert config.features.char_ngram_range == (1, 3) and config.synthetic.files == ("a.jsonl",)
-    assert config.corpus == "other.jsonl"
+    assert config.corpus == ("other.jsonl",)
 
 
 def test_python_overrides_take_values_as_they_are(fixtures):
@@ -114,7 +114,7 @@ def test_a_set_without_equals_is_a_usage_error(fixtures):
 
 def _readme_exit_codes(root) -> set[int]:
     text = (root / "README.md").read_text(encoding="utf-8")
-    table = text.split("**Exit codes:**", 1)[1].split("\n\n", 2)[1]
+    table = text.split("**Exit codes.**", 1)[1].split("\n\n", 2)[1]
     return {int(code) for code in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
 
 

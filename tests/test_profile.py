@@ -91,7 +91,7 @@ def test_a_clashing_field_fails_its_speech_and_parquet_needs_out(cli, tmp_path):
     bad.write_text(json.dumps({"id": "x", "text": SPEECH, "n_units": 3}) + "\n"
                    + json.dumps({"id": "y", "text": OTHER}) + "\n", encoding="utf-8")
     code, out, err = cli("profile", bad)
-    assert code == 16 and "bad.jsonl:1: field 'n_units' is also an output field" in err
+    assert code == 5 and "bad.jsonl:1: field 'n_units' is also an output field" in err
     assert [r["doc_id"] for r in csv.DictReader(io.StringIO(out))] == ["y"]
     code, _, err = cli("profile", bad, "--format", "parquet")
     assert code == 2 and "--format parquet needs --out" in err

@@ -13,6 +13,7 @@ from govspeech.trainer._corpus import (
     CorpusUnit,
     by_split,
     label_matrix,
+    load_corpora,
     load_corpus,
     load_paraphrases,
     load_synthetic,
@@ -20,18 +21,21 @@ from govspeech.trainer._corpus import (
 )
 from govspeech.trainer._cv import TrainingExtras
 from govspeech.trainer._evaluate import baseline_scores, evaluate
+from govspeech.trainer._evaluate_labelled import EVAL_SPLITS, Evaluation, evaluate_labelled, file_sha256, select_split
 from govspeech.trainer._features import UnitFeatures
 from govspeech.trainer._metrics import format_scores, per_speech_share_mae, role_scores
 from govspeech.trainer._model import RoleModel
 from govspeech.trainer._persist import EXPORT_TOLERANCE, check_export, export_model, save_model
 from govspeech.trainer._stacked import StackedRoleModel
-from govspeech.trainer._train import TrainResult, build_model, cross_validate, train, training_extras
+from govspeech.trainer._train import TrainResult, build_model, cross_validate, text_digest, train, training_extras
 
 __all__ = [
+    "EVAL_SPLITS",
     "EXPORT_TOLERANCE",
     "SPLITS",
     "CorpusError",
     "CorpusUnit",
+    "Evaluation",
     "ModelError",
     "RoleModel",
     "StackedRoleModel",
@@ -46,10 +50,13 @@ __all__ = [
     "check_export",
     "cross_validate",
     "evaluate",
+    "evaluate_labelled",
     "export_model",
+    "file_sha256",
     "format_scores",
     "gold_labels",
     "label_matrix",
+    "load_corpora",
     "load_corpus",
     "load_paraphrases",
     "load_pass",
@@ -57,6 +64,8 @@ __all__ = [
     "per_speech_share_mae",
     "role_scores",
     "save_model",
+    "select_split",
+    "text_digest",
     "train",
     "training_extras",
     "unit_dicts",

@@ -12,7 +12,7 @@ from govspeech.features import ROLES, split_units
 
 __all__ = [
     "SPLITS", "CorpusError", "CorpusUnit", "by_split", "label_matrix",
-    "load_corpus", "load_paraphrases", "load_synthetic", "read_jsonl", "training_weights", "unit_dicts",
+    "load_corpora", "load_corpus", "load_paraphrases", "load_synthetic", "read_jsonl", "training_weights", "unit_dicts",
 ]
 
 SPLITS = ("train", "dev", "test")
@@ -101,6 +101,21 @@ def load_corpus(path: str | Path, *, require_split: bool = False) -> list[Corpus
         raise CorpusError(f"{path}: no units in the file")
     order = {doc: i for i, doc in reversed(list(enumerate(u.doc_id for u in units)))}
     return sorted(units, key=lambda u: (order[u.doc_id], u.sent_id))
+
+
+def load_corpora(paths: Iterable[str | Path], *, require_split: bool = False) -> list[CorpusUnit]:
+    """The units of several corpus files pooled (a user's and the shipped one); a speech id in two is refused."""
+    units: list[CorpusUnit] = []
+    origin: dict[str, str | Path] = {}
+    for path in paths:
+        loaded = load_corpus(path, require_split=require_split)
+        for doc_id in dict.fromkeys(u.doc_id for u in loaded):
+            if doc_id in origin:
+                raise CorpusError(f"{path}: speech {doc_id!r} is also in {origin[doc_id]}; give each speech one "
+                                  "doc_id (rename it in one file), or leave one file out")
+            origin[doc_id] = path
+        units += loaded
+    return units
 
 
 def load_synthetic(path: str | Path) -> list[CorpusUnit]:

@@ -74,14 +74,20 @@ def fit_model(make_model, units: list[CorpusUnit], groups: np.ndarray, *, extras
                             groups=all_groups)
 
 
+def _silent(stage: str) -> None:
+    pass
+
+
 def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, extras: TrainingExtras = NO_EXTRAS,
-                      choose_groups=None, groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      choose_groups=None, groups: np.ndarray | None = None,
+                      report=_silent) -> tuple[np.ndarray, np.ndarray]:
     """(probabilities, fold index) for every unit, each predicted by a model that never saw its group.
 
     Extras join each fold's training part and are never predicted.
     ``choose_groups``, given a fold's training group ids, returns the ones to
     train on (the learning curve's subsampling); by default all of them.
     ``groups`` (one id per unit, e.g. a topic) replaces the speech groups as folds.
+    ``report`` gets a line as each fold starts (``govspeech train``/``cv`` show it as progress).
     """
     speech_groups = document_groups(units)
     groups = speech_groups if groups is None else np.asarray(groups)
@@ -100,6 +106,7 @@ def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, ext
         if missing:
             raise CorpusError(f"fold {k + 1} of {n_splits}: no {'/'.join(missing)} units to train on once its "
                               "speeches are held out; use fewer folds (thresholds.cv_folds) or more data")
+        report(f"grouped CV: fold {k + 1} of {n_splits}")
         model = fit_model(make_model, fit_units, speech_groups[fit_idx], extras=extras)
         proba[held_idx] = model.predict_proba(unit_dicts([units[i] for i in held_idx]))
         folds[held_idx] = k
@@ -107,13 +114,14 @@ def out_of_fold_proba(make_model, units: list[CorpusUnit], n_splits: int, *, ext
 
 
 def grouped_cv(make_model, units: list[CorpusUnit], n_splits: int, grid: np.ndarray, *,
-               extras: TrainingExtras = NO_EXTRAS, choose_groups=None) -> dict:
+               extras: TrainingExtras = NO_EXTRAS, choose_groups=None, report=_silent) -> dict:
     """Per-fold scores with thresholds chosen on the other folds' out-of-fold predictions.
 
     Duplicates are scored nowhere (they repeat their first occurrence).
     ``choose_groups`` is ``out_of_fold_proba``'s.
     """
-    proba, folds = out_of_fold_proba(make_model, units, n_splits, extras=extras, choose_groups=choose_groups)
+    proba, folds = out_of_fold_proba(make_model, units, n_splits, extras=extras, choose_groups=choose_groups,
+                                     report=report)
     return cv_scores(units, proba, folds, grid)
 
 

@@ -1,0 +1,1 @@
+"""The shipped configs, installed as package data: `govspeech init-config` starts from default.toml."""

@@ -1,0 +1,1 @@
+"""The shipped corpus and training speeches, installed as package data: `shipped:NAME` in a config (docs/adapt.md)."""
