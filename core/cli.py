@@ -145,7 +145,7 @@ def cmd_evaluate(args) -> int:
     if not result.units:
         raise UsageError(f"{args.data}: no unit to score in split {result.split}; choose another --split "
                          "(test, dev, train or all)")
-    scores = role_scores(result.gold, result.predicted)
+    scores = role_scores(result.gold, result.predicted, [u.doc_id for u in result.units])
     rates = [training["train_role_rates"][r] for r in labeller.roles]
     print(format_scores({"model": scores, **baseline_scores(result.units, rates)}))
     for line in evaluation_notes(args.data, result, training, rates):
