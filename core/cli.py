@@ -243,12 +243,13 @@ def _label(args, out: str | None) -> int:
         return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
         print(f"govspeech: {summary}", file=sys.stderr)
-    return _inputs_exit(summary.failed, summary.ok)
+    return _inputs_exit(summary.failed, summary.ok + summary.skipped)  # resumed: already in the output counts
 
 
 def _inputs_exit(failed: list[str], ok: int) -> int:
-    """0 when nothing failed; 5 when some inputs were labelled and others failed; when none was labelled, the
-    code of the one reason every input failed for, or 1 for several reasons (README "Exit codes")."""
+    """0 when nothing failed; 5 when some inputs are labelled (``ok``: in this run, or kept by --resume) and
+    others failed; when none is, the code of the one reason every input failed for, or 1 for several reasons
+    (README "Exit codes")."""
     if not failed:
         return exit_code("ok")
     if ok:

@@ -18,8 +18,10 @@ import pytest
 from speeches import DEBRIS_FIRST, SPEECH
 
 # Small chunks, so that a short run under -j 2 commits many times (the chunk size does not change the output).
+# Chunks of about one record: with -j 2 results then commit one by one, as on real speeches, not in bursts
+# that carry a run from the kill point to its end before the signal lands.
 RUNNER = ("import sys; from govspeech.predictor import _parallel; "
-          "_parallel.label_stream.__kwdefaults__['chunk_chars'] = 2000; "
+          "_parallel.label_stream.__kwdefaults__['chunk_chars'] = 200; "
           "from govspeech.cli import main; sys.exit(main(sys.argv[1:]))")
 SIGNAL_WAIT_SECONDS = 120
 
