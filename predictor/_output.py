@@ -22,8 +22,8 @@ from govspeech.predictor._html import page_head, page_tail, speech_section
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 
-__all__ = ["FORMATS", "Layout", "MetaColumns", "cell", "check_fields", "csv_lines", "doc_id_of_line", "header",
-           "meta_columns_of_header", "output_records", "render", "reserved_fields", "table_columns", "table_row", "trailer", "unit_row"]
+__all__ = ["FORMATS", "Layout", "MetaColumns", "cell", "check_fields", "csv_lines", "header",
+           "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row", "trailer", "unit_row"]
 
 FORMATS = ("text", "jsonl", "csv", "html")
 UNIT_FIELDS = ("doc_id", "sent_id", "text", "labels", "scores")
@@ -141,33 +141,6 @@ def csv_lines(rows) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
-
-
-def output_records(handle, fmt: str):
-    """The records of an output file as bytes: its lines, except that a CSV record whose quoted cell holds a
-    line break (metadata may) spans lines until its quotes balance."""
-    record = b""
-    for line in handle:
-        record += line
-        if fmt != "csv" or record.count(b'"') % 2 == 0:
-            yield record
-            record = b""
-    if record:
-        yield record  # torn in a quoted cell
-
-
-def doc_id_of_line(raw: bytes, fmt: str) -> str | None:
-    """The doc id a line of output belongs to, None for a line of no speech, "" for a torn line."""
-    try:
-        line = raw.decode("utf-8").removeprefix(BOM).rstrip("\n")
-        if fmt == "jsonl":
-            return str(json.loads(line)["doc_id"])
-        if fmt == "csv":
-            row = next(csv.reader([line]))
-            return None if row[:2] == ["doc_id", "sent_id"] else row[0]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, StopIteration):
-        return ""
-    return line[3:] if line.startswith("== ") else None
 
 
 def meta_columns_of_header(raw: bytes, roles) -> tuple[str, ...]:
