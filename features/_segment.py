@@ -16,7 +16,8 @@ import importlib.util
 import logging
 import os
 import sys
-from importlib import resources
+
+from govspeech.features._data import data_lines
 
 __all__ = ["ENGINES", "ENGINE_ENV", "SEGMENTER", "cutter", "engine", "segment", "stopwords"]
 
@@ -66,7 +67,7 @@ def _rjieba_class():
 
 
 def _user_words():
-    for line in _data_lines("userdict.txt"):
+    for line in data_lines("userdict.txt"):
         word, *tag = line.split()
         yield word, tag[0] if tag else None
 
@@ -89,11 +90,6 @@ def cutter(name: str):
     return functools.partial(tokenizer.lcut, HMM=False)
 
 
-def _data_lines(name: str) -> list[str]:
-    """Non-blank, non-comment lines of a file in ``features/data``."""
-    text = (resources.files("govspeech.features") / "data" / name).read_text(encoding="utf-8")
-    return [s for s in (line.strip() for line in text.splitlines()) if s and not s.startswith("#")]
-
 
 def segment(text: str) -> list[str]:
     """The words of a normalised unit, whitespace dropped (jieba precise mode, no HMM)."""
@@ -103,4 +99,4 @@ def segment(text: str) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Function words and punctuation; whether to drop them is a config choice."""
-    return frozenset(_data_lines("stopwords.txt"))
+    return frozenset(data_lines("stopwords.txt"))
