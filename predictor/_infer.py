@@ -72,7 +72,8 @@ class ArrayModel:
         if self.stacking is None:
             return proba
         context = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
-                                    window=self.stacking["window"], hierarchy=self.stacking.get("hierarchy", False))
+                                    window=self.stacking["window"], hierarchy=self.stacking.get("hierarchy", False),
+                                    markers=self.stacking.get("markers", False))
         decision = context @ self.context_coef2.T + self.intercept2
         if self.stacking["with_text"]:
             decision += text[:, k:]
