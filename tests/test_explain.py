@@ -191,3 +191,15 @@ def test_label_explain_refuses_a_metadata_field_named_explanation(tmp_path, mini
     assert json.loads(capsys.readouterr().out)["explanation"] == "mine"
     assert main([*args, "--explain"]) == 16
     assert "field 'explanation' is also an output field" in capsys.readouterr().err
+
+
+def test_profile_reads_an_explained_output_as_the_plain_one(root, tmp_path, capsys):
+    plain, explained = tmp_path / "plain.jsonl", tmp_path / "explained.jsonl"
+    assert main(["label", str(root / SAMPLE), "--out", str(plain)]) == 0
+    assert main(["label", str(root / SAMPLE), "--explain", "--out", str(explained)]) == 0
+    capsys.readouterr()
+    profiles = []
+    for output in (plain, explained):
+        assert main(["profile", str(output)]) == 0
+        profiles.append(capsys.readouterr().out)
+    assert profiles[0] == profiles[1] and "explanation" not in profiles[1] and len(profiles[0].splitlines()) == 2
