@@ -29,7 +29,8 @@ def add_explain_verb(verb, *, add_model_arguments) -> None:
     """Add the verb through ``verb(name, summary, example)`` (a new subparser)."""
     p = verb("explain", "why each unit got its roles: score, threshold and the features that pushed it most",
              "govspeech explain speech.txt --unit 12 --role praise")
-    p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
+    p.add_argument("file", metavar="FILE",
+                   help="a speech text file (read as `label` reads it), or - for standard input")
     p.add_argument("--unit", type=int, metavar="N", help="only the unit N, numbered as `govspeech label` numbers it")
     p.add_argument("--top", type=_positive, default=TOP_CONTRIBUTIONS, metavar="K",
                    help=f"features shown per role and stage, largest first; the others are summed "

@@ -20,8 +20,8 @@ import numpy as np
 
 from govspeech.predictor._infer import ArrayModel, Stages, logistic
 
-__all__ = ["CONTEXT_WORDS", "EXPLANATION", "TOP_CONTRIBUTIONS", "Contribution", "Terms", "UnitExplanation", "context_words",
-           "explain", "explain_stages", "explanation_lines"]
+__all__ = ["CONTEXT_WORDS", "EXPLANATION", "TOP_CONTRIBUTIONS", "Contribution", "Terms", "UnitExplanation",
+           "context_words", "explain", "explain_stages", "explanation_lines"]
 
 EXPLANATION = "explanation"  # the field of a unit's row (JSONL, HTML) that holds it: label --explain
 TOP_CONTRIBUTIONS = 5  # contributions shown per role and stage; the others are summed

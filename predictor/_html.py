@@ -6,8 +6,9 @@ sink: ``page_head`` (style and legend), a ``speech_section`` per speech, and
 screen by the style, written last because it needs every speech). Each unit
 is a ``<span class="unit role-…">`` in reading order (its id,
 ``<speech>-<sent_id>``, can be linked to), underlined once per role
-(stacked), its scores in its ``title`` (with ``--explain``, why it got its roles); headings and items start a block
-indented by their depth in the speech's outline.
+(stacked), its scores in its ``title`` (with ``--explain``, why it got its
+roles); headings and items start a block indented by their depth in the
+speech's outline.
 Every text from the input goes through ``html.escape``.
 """
 

@@ -23,8 +23,9 @@ from govspeech.predictor._html import page_head, page_tail, speech_section
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 
-__all__ = ["EXPLAINED_FORMATS", "FORMATS", "OUTPUT_FIELDS", "Layout", "MetaColumns", "cell", "check_fields", "csv_lines", "header",
-           "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row", "trailer", "unit_row"]
+__all__ = ["EXPLAINED_FORMATS", "FORMATS", "OUTPUT_FIELDS", "Layout", "MetaColumns", "cell", "check_fields",
+           "csv_lines", "header", "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row",
+           "trailer", "unit_row"]
 
 FORMATS = ("text", "jsonl", "csv", "html")
 UNIT_FIELDS = ("doc_id", "sent_id", "text", "labels", "scores")
