@@ -39,7 +39,7 @@ CONTEXT_WORDS = {
     "part_mean:": "mean of the part: {}",
     "parent:": "parent heading: {}",
     "heading:present": "under a heading",
-    "part:present": "in a numbered part",
+    "part:present": "in a top-level part, under its heading",
     "parent:present": "under a parent heading",
     "pos:relative": "place in the speech (0 first, 1 last)",
     "pos:opening": "opening part of the speech",
