@@ -235,7 +235,8 @@ def cmd_label(args) -> int:
 
 def _label(args, out: str | None) -> int:
     labeller = predictor.load(args.model, sha256=args.model_sha256)
-    sink = predictor.OutputSink(out, args.format, resume=args.resume, model_sha256=labeller.model.sha256)
+    sink = predictor.OutputSink(out, args.format, resume=args.resume, model_sha256=labeller.model.sha256,
+                                explain=args.explain)
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                            verbose=args.verbose, excel=args.excel, explain=args.explain)
