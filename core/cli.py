@@ -17,6 +17,7 @@ from pathlib import Path
 import govspeech.predictor as predictor
 from govspeech._adapt_args import add_adapt_verbs
 from govspeech._arguments import glob_pattern, megabytes
+from govspeech._explain_cmd import add_explain_verb, check_explain
 from govspeech.atomic import atomic_write_text
 from govspeech.config import ConfigError, parse_override, read_corpus_config
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
@@ -215,6 +216,7 @@ def _format_of(args, formats: tuple[str, ...], default: str) -> str:
 
 def cmd_label(args) -> int:
     args.format = _format_of(args, ("text", "jsonl", "csv", "html"), "text")
+    check_explain(args.explain, args.format)
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
@@ -233,10 +235,11 @@ def cmd_label(args) -> int:
 
 def _label(args, out: str | None) -> int:
     labeller = predictor.load(args.model, sha256=args.model_sha256)
-    sink = predictor.OutputSink(out, args.format, resume=args.resume, model_sha256=labeller.model.sha256)
+    sink = predictor.OutputSink(out, args.format, resume=args.resume, model_sha256=labeller.model.sha256,
+                                explain=args.explain)
     summary = label_inputs(args.inputs, labeller=labeller, sink=sink, model_path=args.model, jobs=args.jobs,
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
-                           verbose=args.verbose, excel=args.excel)
+                           verbose=args.verbose, excel=args.excel, explain=args.explain)
     if summary.interrupted:
         resume = "; run again with --resume to go on" if out else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
@@ -373,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="with --out: keep what an interrupted (or finished) run wrote and skip its inputs")
     p.add_argument("--verbose", action="store_true", help="report each file's encoding and speeches on stderr")
+    p.add_argument("--explain", action="store_true", help="jsonl, html: each unit says why it got its roles")
     p.set_defaults(run=cmd_label)
 
     p = _verb(verbs, "profile", "per speech (or group), how many units carry each role",
@@ -392,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
     _add_model_arguments(p)
     p.set_defaults(run=cmd_structure)
+    add_explain_verb(functools.partial(_verb, verbs), add_model_arguments=_add_model_arguments)
 
     p = _verb(verbs, "train", "train a model from a config",
               "govspeech train --config my.toml --out mymodel --verbose")
