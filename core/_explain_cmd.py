@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from govspeech import predictor
+from govspeech._arguments import add_model_arguments
 from govspeech.errors import UsageError, exit_code
 from govspeech.predictor import EXPLAINED_FORMATS, TOP_CONTRIBUTIONS, LabelledUnit, explanation_lines
 
@@ -25,7 +26,7 @@ def _positive(value: str) -> int:
     return number
 
 
-def add_explain_verb(verb, *, add_model_arguments) -> None:
+def add_explain_verb(verb) -> None:
     """Add the verb through ``verb(name, summary, example)`` (a new subparser)."""
     p = verb("explain", "why each unit got its roles: score, threshold and the features that pushed it most",
              "govspeech explain speech.txt --unit 12 --role praise")
