@@ -1,5 +1,5 @@
-"""Checks of `govspeech label` option values, for argparse: a bad value is a usage error (exit 2), before any
-work, never a traceback later."""
+"""The options verbs share, and checks of option values for argparse: a bad value is a usage error (exit 2),
+before any work, never a traceback later."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import argparse
 import math
 from pathlib import PurePath
 
-__all__ = ["glob_pattern", "megabytes"]
+from govspeech.config import ConfigError, parse_override
+from govspeech.predictor import resolve_jobs
+
+__all__ = ["add_input_arguments", "add_model_arguments", "add_training_arguments", "glob_pattern", "jobs",
+           "megabytes", "model_sha256", "override", "verb_parser"]
 
 
 def megabytes(value: str) -> float:
@@ -28,3 +32,66 @@ def glob_pattern(value: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a pattern of files inside the folders given (e.g. '*.txt'), "
                                          f"got {value!r}, which leads out of them")
     return value
+
+
+def jobs(value: str) -> int:
+    try:
+        return resolve_jobs(int(value))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def override(item: str) -> tuple[str, str]:
+    """One ``--set KEY=VALUE`` (no ``=``: a usage error, exit 2); the config checks key and value (exit 3)."""
+    try:
+        return parse_override(item)
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def add_input_arguments(p: argparse.ArgumentParser, *, label_outputs: bool = False) -> None:
+    """What label and profile share: the inputs and how they are read and labelled."""
+    also = ", or JSONL outputs of `govspeech label` (not labelled again)" if label_outputs else ""
+    p.add_argument("inputs", nargs="+", metavar="FILE",
+                   help="speech text files, folders (searched recursively), *.jsonl streams, or - for standard "
+                        "input" + also)
+    add_model_arguments(p)
+    p.add_argument("-j", "--jobs", type=jobs, default=1, metavar="N",
+                   help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
+    p.add_argument("--glob", default="*.txt", type=glob_pattern,
+                   help="files to label inside folders (default: *.txt); cannot lead out of them")
+    p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
+                   help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
+                        "anything else (and -) is speech text")
+    p.add_argument("--max-file-mb", type=megabytes, metavar="MB",
+                   help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
+
+
+def add_training_arguments(p: argparse.ArgumentParser) -> None:
+    """What train and cv share: the config, the corpus, and overrides of the config."""
+    p.add_argument("--config", required=True, help="the training config (TOML; write one with init-config)")
+    p.add_argument("--corpus", help="corpus file (default: the config's `corpus`)")
+    p.add_argument("--verbose", action="store_true",
+                   help="report each stage and fold with the elapsed time on standard error (shown anyway on a "
+                        "terminal)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", type=override,
+                   help="override a config value, e.g. --set model.C=2 --set thresholds.source=dev "
+                        "--set features.char_ngram_range=[1,2] (a list or number is read as JSON)")
+
+
+def model_sha256(value: str) -> str:
+    if len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise argparse.ArgumentTypeError(f"64 hex digits expected (sha256sum of model.json), got {value!r}")
+    return value.lower()
+
+
+def add_model_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("--model-sha256", type=model_sha256, metavar="HEX",
+                   help="refuse the model unless its model.json has this sha256 (models/README.md, trust model)")
+
+
+def verb_parser(verbs, name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    """A verb's parser, its help ending in an example of its use."""
+    return verbs.add_parser(name, help=summary, epilog=f"example:\n  {example}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)

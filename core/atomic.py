@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text"]
 
 
 def _umask() -> int:
@@ -33,3 +34,8 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: str | Path, payload: dict) -> None:
+    """``payload`` as indented UTF-8 JSON (Chinese kept readable), written atomically: a verb's ``--json``."""
+    atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -7,7 +7,7 @@ from govspeech.features._debris import debris_flags, debris_scores, strip_inline
 from govspeech.features._encoding import BadBytes, NotTextError, decode_blocks, detect_encoding
 from govspeech.features._limits import limits
 from govspeech.features._linejoin import continues_previous
-from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, normalized_texts
+from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, Triplets, normalized_texts
 from govspeech.features._normalize import normalize_text
 from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
@@ -29,6 +29,7 @@ __all__ = [
     "NotTextError",
     "Outline",
     "Speech",
+    "Triplets",
     "ancestor_rows",
     "as_units",
     "clean_speech",

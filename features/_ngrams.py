@@ -27,6 +27,7 @@ __all__ = ["MAX_CHAR_N", "NgramBlocks", "Triplets", "char_keys", "lookup", "norm
 
 MAX_CHAR_N = 3
 _BITS = 21  # a code point (+1) needs 21 bits
+_CHAR_MASK = (1 << _BITS) - 1
 _WHITE_SPACES = re.compile(r"\s\s+")  # a run of whitespace counts as one space, as in scikit-learn's char analyzer
 _INT64_MAX = np.iinfo(np.int64).max
 
@@ -168,6 +169,22 @@ class NgramBlocks:
                                                len(texts), min_df, max_df)
         return cls(vocab, word_vocabulary, word_idf, char_vocabulary, char_idf, tuple(word_ngram_range),
                    tuple(char_ngram_range), bool(sublinear_tf), bool(digits_as_zero), bool(drop_stopwords))
+
+    def column_ngram(self, column: int) -> tuple[str, str]:
+        """What a column of ``transform`` counts: ("word", its words joined by a space) or ("chars", its
+        characters), read back from the column's key as ``word_keys`` / ``char_keys`` packed it."""
+        n_word = len(self.word_vocabulary)
+        if column < n_word:
+            key, base, words = int(self.word_vocabulary[column]), len(self.words) + 1, []
+            while key:
+                key, digit = divmod(key, base)
+                words.append(str(self.words[digit - 1]))
+            return "word", " ".join(reversed(words))
+        key, chars = int(self.char_vocabulary[column - n_word]), []
+        while key:
+            chars.append(chr((key & _CHAR_MASK) - 1))
+            key >>= _BITS
+        return "chars", "".join(reversed(chars))
 
     def word_index(self) -> dict[str, int]:
         return dict(zip(self.words.tolist(), range(len(self.words))))

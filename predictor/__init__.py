@@ -1,9 +1,17 @@
 """Label new speeches with a trained model: ``predictor.load().label(text)``."""
 
 from govspeech.errors import ModelError
+from govspeech.predictor._explain import (
+                               TOP_CONTRIBUTIONS,
+                               Contribution,
+                               Terms,
+                               UnitExplanation,
+                               explain,
+                               explanation_lines,
+)
 from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, encode_model, read_model
 from govspeech.predictor._guard import OutputError, OutputLock, check_out
-from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
+from govspeech.predictor._infer import ArrayModel, Stages, decide_roles, load_model
 from govspeech.predictor._inputs import (
                                FileInfo,
                                InputError,
@@ -15,7 +23,7 @@ from govspeech.predictor._inputs import (
                                text_speeches,
 )
 from govspeech.predictor._labeller import DEFAULT_MODEL_SHA256, LabelledUnit, Labeller, default_model_dir, load
-from govspeech.predictor._output import FORMATS, Layout, render, unit_row
+from govspeech.predictor._output import EXPLAINED_FORMATS, FORMATS, Layout, render, unit_row
 from govspeech.predictor._parallel import resolve_jobs
 from govspeech.predictor._pipeline import label_inputs, named_failures
 from govspeech.predictor._profiling import parquet_unavailable, profile, profile_inputs, write_table
@@ -25,10 +33,13 @@ from govspeech.predictor._structure_view import HeadingView, SpeechStructure, sp
 __all__ = [
                                "ARRAYS",
                                "DEFAULT_MODEL_SHA256",
+                               "EXPLAINED_FORMATS",
                                "FORMATS",
                                "FORMAT_VERSION",
                                "META",
+                               "TOP_CONTRIBUTIONS",
                                "ArrayModel",
+                               "Contribution",
                                "FileInfo",
                                "HeadingView",
                                "InputError",
@@ -41,11 +52,16 @@ __all__ = [
                                "OutputSink",
                                "SpeechStructure",
                                "SpeechText",
+                               "Stages",
+                               "Terms",
+                               "UnitExplanation",
                                "bad_bytes_note",
                                "check_out",
                                "decide_roles",
                                "default_model_dir",
                                "encode_model",
+                               "explain",
+                               "explanation_lines",
                                "label_inputs",
                                "load",
                                "load_model",

@@ -6,8 +6,9 @@ sink: ``page_head`` (style and legend), a ``speech_section`` per speech, and
 screen by the style, written last because it needs every speech). Each unit
 is a ``<span class="unit role-…">`` in reading order (its id,
 ``<speech>-<sent_id>``, can be linked to), underlined once per role
-(stacked), its scores in its ``title``; headings and items start a block
-indented by their depth in the speech's outline.
+(stacked), its scores in its ``title`` (with ``--explain``, why it got its
+roles); headings and items start a block indented by their depth in the
+speech's outline.
 Every text from the input goes through ``html.escape``.
 """
 
@@ -18,6 +19,7 @@ import html
 from collections.abc import Mapping, Sequence
 
 from govspeech.features import is_heading, outline
+from govspeech.predictor._explain import EXPLANATION, explanation_lines
 from govspeech.predictor._profile import NONE, merge, with_shares
 
 __all__ = ["anchor", "page_head", "page_tail", "speech_section", "structure"]
@@ -93,6 +95,8 @@ def _unit(row: Mapping, palette: Mapping[str, str], section: str) -> str:
     shadows = ",".join(f"inset 0 -{UNDERLINE_PX * (i + 1)}px 0 {palette[r]}" for i, r in enumerate(labels))
     style = f' style="box-shadow:{shadows};padding-bottom:{UNDERLINE_PX * len(labels)}px"' if labels else ""
     title = f"{row['sent_id']}: " + " · ".join(f"{r} {row['scores'][r]:.2f}" for r in palette)
+    if EXPLANATION in row:  # label --explain
+        title = "\n".join([title, *explanation_lines(row[EXPLANATION])])
     classes = "unit " + (" ".join(f"role-{r}" for r in labels) if labels else f"role-{NONE}")
     return (f'<span class="{classes}" id="{section}-{row["sent_id"]}" data-sent-id="{row["sent_id"]}" '
             f'data-labels="{html.escape(" ".join(labels))}" title="{html.escape(title)}"{style}>'

@@ -9,14 +9,15 @@ when ``with_text``, times a second logistic regression per role.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from govspeech.features import NgramBlocks, as_units, normalized_texts, sequence_features, speech_spans
+from govspeech.features import NgramBlocks, Triplets, as_units, normalized_texts, sequence_features, speech_spans
 from govspeech.predictor._format import read_model
 
-__all__ = ["ArrayModel", "decide_roles", "load_model"]
+__all__ = ["ArrayModel", "Stages", "decide_roles", "load_model", "logistic"]
 
 
 def decide_roles(proba: np.ndarray, thresholds) -> np.ndarray:
@@ -24,7 +25,7 @@ def decide_roles(proba: np.ndarray, thresholds) -> np.ndarray:
     return (np.asarray(proba) >= np.asarray(thresholds)).astype(np.int8)
 
 
-def _logistic(decision: np.ndarray) -> np.ndarray:
+def logistic(decision: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-decision))
 
 
@@ -35,6 +36,22 @@ def _sparse_dot(rows, cols, values, n_rows: int, weights: np.ndarray) -> np.ndar
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
         out[rows[starts]] = np.add.reduceat(values[:, None] * weights[cols], starts, axis=0)
     return out
+
+
+@dataclass(frozen=True)
+class Stages:
+    """A batch of units through the model: the TF-IDF triplets (row, column, value) both stages read, stage 1's
+    linear scores (n_units, n_roles), and, for a stacked model, stage 2's context columns and linear scores."""
+
+    tfidf: Triplets
+    logit1: np.ndarray
+    context: np.ndarray | None = None
+    logit2: np.ndarray | None = None
+
+    @property
+    def proba(self) -> np.ndarray:
+        """The probabilities the model gives: the logistic of the last stage's linear scores."""
+        return logistic(self.logit1 if self.logit2 is None else self.logit2)
 
 
 class ArrayModel:
@@ -60,24 +77,35 @@ class ArrayModel:
             self.context_coef2 = arrays["stage2_coef"][:, n_text:]
             self.intercept2 = arrays["stage2_intercept"]
         self.text_weights = np.ascontiguousarray(np.vstack([c for c in text_coef if c.shape[1]]).T)
+        k = len(self.roles_)  # each stage's linear pieces, as views (for predictor.explain)
+        self.text_coef1 = self.text_weights[:, :k]  # (n_text, k)
+        self.text_coef2 = self.text_weights[:, k:] if self.stacking and self.stacking["with_text"] else None
+
+    def stages(self, units) -> Stages:
+        """Both stages' linear scores of ``units`` and what they were computed from (one speech's units
+        consecutive and in order)."""
+        units = as_units(units)
+        k = len(self.roles_)
+        triplets = self.blocks.transform(normalized_texts(units), self._index)
+        text = _sparse_dot(*triplets, len(units), self.text_weights)
+        logit1 = text[:, :k] + self.intercept1
+        if self.stacking is None:
+            return Stages(triplets, logit1)
+        context = sequence_features(logistic(logit1), [u["text"] for u in units],
+                                    speech_spans([u["doc_id"] for u in units]), window=self.stacking["window"],
+                                    hierarchy=self.stacking.get("hierarchy", False),
+                                    markers=self.stacking.get("markers", False))
+        logit2 = context @ self.context_coef2.T + self.intercept2
+        if self.stacking["with_text"]:
+            logit2 += text[:, k:]
+        return Stages(triplets, logit1, context, logit2)
 
     def predict_proba(self, units) -> np.ndarray:
         """(n_units, n_roles) probabilities; units of one speech consecutive and in order."""
         units = as_units(units)
         if not units:
             return np.zeros((0, len(self.roles_)))
-        k = len(self.roles_)
-        text = _sparse_dot(*self.blocks.transform(normalized_texts(units), self._index), len(units), self.text_weights)
-        proba = _logistic(text[:, :k] + self.intercept1)
-        if self.stacking is None:
-            return proba
-        context = sequence_features(proba, [u["text"] for u in units], speech_spans([u["doc_id"] for u in units]),
-                                    window=self.stacking["window"], hierarchy=self.stacking.get("hierarchy", False),
-                                    markers=self.stacking.get("markers", False))
-        decision = context @ self.context_coef2.T + self.intercept2
-        if self.stacking["with_text"]:
-            decision += text[:, k:]
-        return _logistic(decision)
+        return self.stages(units).proba
 
     def predict(self, units) -> np.ndarray:
         """(n_units, n_roles) 0/1 roles by the model's thresholds."""

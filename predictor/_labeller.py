@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from govspeech.features import as_units, clean_speech, split_units
+from govspeech.predictor._explain import UnitExplanation, explain_stages
 from govspeech.predictor._infer import ArrayModel, decide_roles, load_model
 
 __all__ = ["DEFAULT_MODEL_SHA256", "LabelledUnit", "Labeller", "default_model_dir", "load"]
@@ -24,6 +25,7 @@ class LabelledUnit:
     text: str
     roles: tuple[str, ...]
     scores: dict[str, float]
+    explanation: UnitExplanation | None = field(default=None, compare=False, repr=False)  # label(explain=True)
 
 
 def default_model_dir() -> Path:
@@ -51,7 +53,7 @@ class Labeller:
         return [self._roles(row) for row in decide_roles(self.predict_proba(units), self.model.thresholds_)]
 
     def label(self, text: str, *, clean: bool = True, notes: list[str] | None = None,
-              first_sent_id: int = 0) -> list[LabelledUnit]:
+              first_sent_id: int = 0, explain: bool = False) -> list[LabelledUnit]:
         """Split the text of one speech into units and label each, in order.
 
         With ``clean`` (the default), web-debris units are left out (their
@@ -61,28 +63,37 @@ class Labeller:
         for each unit whose features were cut to the configured length.
         ``first_sent_id`` is added to every ``sent_id``: the units before
         ``text`` in its speech, for a chunk of a huge one (``SpeechText``).
+        ``explain``: each unit's ``explanation`` says why it got its scores
+        (``predictor.UnitExplanation``).
         """
         if not isinstance(text, str):
             raise TypeError(f"label() takes the text of a speech as str, got {type(text).__name__}")
-        if not clean:
-            units = split_units(text)
-            proba = self.predict_proba(units)
-            decided = decide_roles(proba, self.model.thresholds_).tolist()
-            proba = proba.tolist()  # Python floats once per speech, not a numpy scalar per score
-            return [self._unit(first_sent_id + i, unit, proba[i], decided[i]) for i, unit in enumerate(units)]
-        speech = clean_speech(text)
-        proba = self.predict_proba(speech.sentences)
+        speech = clean_speech(text) if clean else None
+        sentences = split_units(text) if speech is None else speech.sentences
+        proba, explained = self._scores(sentences, explain)
         decided = decide_roles(proba, self.model.thresholds_).tolist()
         proba = proba.tolist()  # Python floats once per speech, not a numpy scalar per score
-        if notes is not None:
-            notes.extend(f"a sentence of {n} characters without a sentence mark: its features read the first "
-                         f"{len(speech.sentences[j])} (labelled all the same)" for j, n in speech.cut.items())
-        return [self._unit(first_sent_id + i, unit, proba[s], decided[s])
-                for i, unit, s in zip(speech.sent_ids, speech.texts, speech.sentence_of) if s is not None]
+        if speech is None:
+            placed = [(i, unit, i) for i, unit in enumerate(sentences)]
+        else:
+            if notes is not None:
+                notes.extend(f"a sentence of {n} characters without a sentence mark: its features read the first "
+                             f"{len(speech.sentences[j])} (labelled all the same)" for j, n in speech.cut.items())
+            placed = [(i, unit, s) for i, unit, s in zip(speech.sent_ids, speech.texts, speech.sentence_of)
+                      if s is not None]
+        return [LabelledUnit(first_sent_id + i, unit, self._roles(decided[s]),
+                             {r: round(x, 4) for r, x in zip(self.roles, proba[s])},
+                             explained[s] if explained else None) for i, unit, s in placed]
 
-    def _unit(self, sent_id: int, text: str, proba_row, decided_row) -> LabelledUnit:
-        return LabelledUnit(sent_id, text, self._roles(decided_row),
-                            {r: round(x, 4) for r, x in zip(self.roles, proba_row)})
+    def _scores(self, sentences, explain: bool) -> tuple[np.ndarray, list[UnitExplanation] | None]:
+        """The probabilities of the units of one speech, and (``explain``) why."""
+        if not explain:
+            return self.predict_proba(sentences), None
+        rows = as_units(sentences)
+        if not rows:
+            return np.zeros((0, len(self.roles))), []
+        stages = self.model.stages(rows)
+        return stages.proba, explain_stages(self.model, stages)
 
     def _roles(self, decided_row) -> tuple[str, ...]:
         return tuple(r for r, d in zip(self.roles, decided_row) if d)

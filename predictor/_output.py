@@ -18,15 +18,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from govspeech.errors import BAD_RECORD, InputError
+from govspeech.predictor._explain import EXPLANATION
 from govspeech.predictor._html import page_head, page_tail, speech_section
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 
-__all__ = ["FORMATS", "Layout", "MetaColumns", "cell", "check_fields", "csv_lines", "header",
-           "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row", "trailer", "unit_row"]
+__all__ = ["EXPLAINED_FORMATS", "FORMATS", "OUTPUT_FIELDS", "Layout", "MetaColumns", "cell", "check_fields",
+           "csv_lines", "header", "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row",
+           "trailer", "unit_row"]
 
 FORMATS = ("text", "jsonl", "csv", "html")
 UNIT_FIELDS = ("doc_id", "sent_id", "text", "labels", "scores")
+EXPLAINED_FORMATS = ("jsonl", "html")  # the formats that can hold an explanation (label --explain)
+OUTPUT_FIELDS = (*UNIT_FIELDS, EXPLANATION)  # what a JSONL output row holds besides metadata
 LABEL_SEPARATOR = ";"  # joins the labels in a CSV cell
 SCORE_PREFIX = "score_"
 BOM = "\ufeff"  # --excel: lets Excel read the CSV as UTF-8
@@ -34,17 +38,23 @@ BOM = "\ufeff"  # --excel: lets Excel read the CSV as UTF-8
 
 @dataclass(frozen=True)
 class Layout:
-    """What an output looks like: its format, the model's roles, and (CSV) whether it starts with a BOM."""
+    """What an output looks like: its format, the model's roles, (CSV) whether it starts with a BOM, and
+    (JSONL, HTML) whether each unit says why it got its roles."""
 
     fmt: str
     roles: tuple[str, ...]
     excel: bool = False
+    explain: bool = False
 
 
 def unit_row(doc_id: str, unit: LabelledUnit, meta: Mapping | None = None) -> dict:
-    """A labelled unit as one JSONL output line (and one Dask bag row) holds it: its fields, then the metadata."""
-    return {"doc_id": doc_id, "sent_id": unit.sent_id, "text": unit.text, "labels": list(unit.roles),
-            "scores": dict(unit.scores), **(meta or {})}
+    """A labelled unit as one JSONL output line (and one Dask bag row) holds it: its fields, its ``explanation``
+    of the roles it got when it has one, then the metadata."""
+    row = {"doc_id": doc_id, "sent_id": unit.sent_id, "text": unit.text, "labels": list(unit.roles),
+           "scores": dict(unit.scores)}
+    if unit.explanation is not None:
+        row[EXPLANATION] = unit.explanation.as_dict(unit.roles)
+    return {**row, **(meta or {})}
 
 
 def table_columns(roles, meta_columns=()) -> list[str]:
@@ -85,7 +95,7 @@ class MetaColumns:
 
     def __init__(self, layout: Layout, *, fixed: tuple[str, ...] | None = None):
         self.layout = layout
-        self.reserved = reserved_fields(layout.roles)
+        self.reserved = reserved_fields(layout.roles) | ({EXPLANATION} if layout.explain else set())
         self.columns = fixed
 
     def __call__(self, source: str, meta: dict) -> dict:

@@ -110,7 +110,8 @@ def _label_item(item: Item, layout: Layout | None) -> Result:
         return item
     labeller = _STATE["labeller"]
     notes: list[str] = []
-    units = labeller.label(item.text, notes=notes, first_sent_id=item.first_sent_id)
+    units = labeller.label(item.text, notes=notes, first_sent_id=item.first_sent_id,
+                           explain=layout is not None and layout.explain)
     text = render(item.doc_id, units, layout, item.meta, speech_text=item.text) if layout else ""
     rows = [unit_row(item.doc_id, u) for u in units]
     key = speech_key(rows) if layout is None else ""  # only profiles look for duplicates

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from govspeech.predictor._batch import Done, Failure, Note, Skipped, iter_speeches
 from govspeech.predictor._output import (
+    EXPLAINED_FORMATS,
     Layout,
     MetaColumns,
     header,
@@ -67,10 +68,13 @@ class Summary:
 
 def label_inputs(inputs: list[str], *, labeller, sink, model_path=None, jobs: int = 1, glob: str = "*.txt",
                  input_format: str = "auto", max_bytes: int | None = None, verbose: bool = False,
-                 excel: bool = False) -> Summary:
+                 excel: bool = False, explain: bool = False) -> Summary:
     """Label every input into ``sink`` (an ``OutputSink``), reporting on standard error; the sink is
-    finished (or, on interruption, abandoned) when this returns. ``excel``: a CSV starts with a BOM."""
-    layout = Layout(sink.fmt, labeller.roles, excel=excel)
+    finished (or, on interruption, abandoned) when this returns. ``excel``: a CSV starts with a BOM;
+    ``explain``: each unit says why it got its roles (JSONL, HTML: ``EXPLAINED_FORMATS``)."""
+    if explain and sink.fmt not in EXPLAINED_FORMATS:
+        raise ValueError(f"explain needs the format to be one of {', '.join(EXPLAINED_FORMATS)}, got {sink.fmt!r}")
+    layout = Layout(sink.fmt, labeller.roles, excel=excel, explain=explain)
     kept = meta_columns_of_header(sink.first_line, labeller.roles) if sink.first_line and sink.fmt == "csv" else None
     columns = MetaColumns(layout, fixed=kept)
     items = iter_speeches(inputs, glob=glob, input_format=input_format, max_bytes=max_bytes,

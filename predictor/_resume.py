@@ -9,8 +9,10 @@ committed, the output is flushed first and then one journal line is added:
 the longest run of whole journal lines whose ``end`` the output reaches,
 cuts the output back to the last ``end`` (dropping a torn or uncommitted
 tail), and skips exactly those inputs. The first line names the output
-format and the sha256 of the model's model.json, so a run is not continued
-in another format, nor with another model (its labels would be mixed in).
+format, whether units carry explanations (``label --explain``) and the
+sha256 of the model's model.json, so a run is not continued in another
+format, with or without explanations, nor with another model (its rows would
+be mixed in).
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ InputKey = tuple[str, int]  # (source, occurrence of that source among the input
 class Journal:
     """The journal of ``out``; ``done`` holds the committed inputs, ``end`` the output bytes they fill."""
 
-    def __init__(self, out: str | Path, fmt: str, *, resume: bool, output_size: int, model_sha256: str = ""):
+    def __init__(self, out: str | Path, fmt: str, *, resume: bool, output_size: int, model_sha256: str = "",
+                 explain: bool = False):
         self.model_sha256 = model_sha256
+        self.explain = explain
         self.path = companion(out, JOURNAL_SUFFIX)
         self.done: set[InputKey] = set()
         self.end, keep = 0, 0
@@ -43,7 +47,8 @@ class Journal:
         self._handle.truncate(keep)
         self._handle.seek(keep)
         if not keep:
-            self._append({"govspeech_resume": _VERSION, "format": fmt, "model_sha256": model_sha256})
+            self._append({"govspeech_resume": _VERSION, "format": fmt, "model_sha256": model_sha256,
+                          "explain": explain})
 
     def _load(self, fmt: str, output_size: int) -> int:
         """Read what an earlier run journaled; the journal bytes to keep (0: start afresh)."""
@@ -70,6 +75,10 @@ class Journal:
                         raise OutputError(f"{self.path}: the output being resumed was labelled by the model whose "
                                           f"model.json has sha256 {entry.get('model_sha256') or 'unknown'}, not "
                                           f"{self.model_sha256}; resume with that --model, or run without --resume")
+                    if bool(entry.get("explain", False)) != self.explain:  # journals before --explain lack the key
+                        was = "with" if entry.get("explain") else "without"
+                        raise OutputError(f"{self.path}: the output being resumed was written {was} --explain; "
+                                          f"resume {was} --explain, or run without --resume")
                 elif not (isinstance(entry, dict) and isinstance(entry.get("input"), list)
                           and isinstance(entry.get("end"), int) and self.end <= entry["end"] <= output_size):
                     break  # torn, or beyond what reached the output: the interruption came here

@@ -36,7 +36,8 @@ FSYNC_SECONDS = 1.0
 
 
 class OutputSink:
-    def __init__(self, out: str | Path | None, fmt: str, *, resume: bool = False, model_sha256: str = ""):
+    def __init__(self, out: str | Path | None, fmt: str, *, resume: bool = False, model_sha256: str = "",
+                 explain: bool = False):
         self.fmt = fmt
         self._journal: Journal | None = None
         self._handle: TextIO | io.BufferedRandom | io.BufferedWriter  # stdout (text), or --out's partial (bytes)
@@ -52,7 +53,8 @@ class OutputSink:
             if resume and not self.partial.exists() and self.path.exists():
                 shutil.copyfile(self.path, self.partial)  # a finished run: go on from a copy, OUT stays whole
             size = self.partial.stat().st_size if resume and self.partial.exists() else 0
-            self._journal = Journal(self.path, fmt, resume=resume, output_size=size, model_sha256=model_sha256)
+            self._journal = Journal(self.path, fmt, resume=resume, output_size=size, model_sha256=model_sha256,
+                                    explain=explain)
             keep = self._journal.end
             handle = open(self.partial, "r+b") if keep else open(self.partial, "wb")
             self.first_line = handle.readline() if isinstance(handle, io.BufferedRandom) else b""

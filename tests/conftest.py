@@ -40,9 +40,8 @@ def cli(mini_model, capsys):
     return cli
 
 
-@pytest.fixture(scope="session")
-def stacked_model(tmp_path_factory):
-    """A small two-stage model whose second stage reads the unit's text too (the default's shape), saved."""
+def _stacked(tmp_path_factory, name: str, *, with_text: bool, hierarchy: bool):
+    """A small two-stage model trained on the fixture corpus, saved."""
     import numpy as np
 
     from govspeech.trainer import (
@@ -57,13 +56,25 @@ def stacked_model(tmp_path_factory):
 
     units = by_split(load_corpus(FIXTURES / "mini_corpus.jsonl"), "train", "dev")
     model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 2), "char_ngram_range": (1, 3)}},
-                             window=1, with_text=True, C=4.0, inner_folds=2)
+                             window=1, with_text=with_text, hierarchy=hierarchy, C=4.0, inner_folds=2)
     model.fit(unit_dicts(units), label_matrix(units))
     model.thresholds_ = np.array([0.3, 0.4, 0.5, 0.6])
     rates = {"goal": 0.1, "measure": 0.4, "criticism": 0.1, "praise": 0.2}
-    out = tmp_path_factory.mktemp("stacked_model")
+    out = tmp_path_factory.mktemp(name)
     save_model(export_model(model, {"scores": {}, "training": {"train_role_rates": rates}}), out)
     return out
+
+
+@pytest.fixture(scope="session")
+def stacked_model(tmp_path_factory):
+    """A small two-stage model whose second stage reads the unit's text too (the default's shape), saved."""
+    return _stacked(tmp_path_factory, "stacked_model", with_text=True, hierarchy=False)
+
+
+@pytest.fixture(scope="session")
+def outline_model(tmp_path_factory):
+    """A small two-stage model whose second stage reads the outline and not the unit's text, saved."""
+    return _stacked(tmp_path_factory, "outline_model", with_text=False, hierarchy=True)
 
 
 @pytest.fixture()

@@ -237,6 +237,20 @@ def test_resume_refuses_another_model(root, tmp_path, capsys, mini_model):
     assert code == 0, err
 
 
+def test_resume_refuses_to_mix_rows_with_and_without_explanations(root, tmp_path, capsys, mini_model):
+    out = tmp_path / "labels.jsonl"
+    second = root / "data/raw/001_9f8900bff870adf4.txt"
+    assert run(capsys, "label", root / SPEECH, "--out", out, "--model", mini_model, "--explain")[0] == 0
+    code, _, err = run(capsys, "label", root / SPEECH, second, "--out", out, "--resume", "--model", mini_model)
+    assert code == 4 and "written with --explain; resume with --explain" in err
+    code, _, err = run(capsys, "label", root / SPEECH, second, "--out", out, "--resume", "--model", mini_model,
+                       "--explain")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {row["doc_id"] for row in rows} == {str(root / SPEECH), str(second)}
+    assert all("explanation" in row for row in rows)
+
+
 def test_partial_failure_nothing_labelled_and_complete_have_distinct_codes_and_the_failures_are_named(
         root, tmp_path, cli):
     empty = tmp_path / "empty.txt"

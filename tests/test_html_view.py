@@ -2,6 +2,7 @@
 input text shown as text (a <script> in a speech does not run), an index linking to each speech."""
 
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -10,6 +11,7 @@ import pytest
 from speeches import OTHER, SPEECH
 
 from govspeech.cli import main
+from govspeech.predictor import explanation_lines
 
 SAMPLE = "data/raw/000_8446d01601e08bac.txt"
 TITLE = "govspeech: labelled speeches"
@@ -117,3 +119,20 @@ def test_several_speeches_get_an_index_and_markup_in_them_stays_text(chromium, t
     assert any("<script>" in u["text"] for u in page.units)  # shown as the text it is
     _browse(chromium, report, tmp_path, f"--screenshot={tmp_path / 'index.png'}", "--window-size=1100,900")
     assert (tmp_path / "index.png").stat().st_size > 0
+
+
+def test_hover_says_why_each_unit_got_its_roles(chromium, root, tmp_path, stacked_model, capsys):
+    report, rows = tmp_path / "explained.html", tmp_path / "explained.jsonl"
+    for out in (report, rows):
+        assert _label(root / SAMPLE, "--model", stacked_model, "--explain", "--out", out) == 0
+    page = _Page()
+    page.feed(_browse(chromium, report, tmp_path, "--dump-dom"))
+    expected = [json.loads(line) for line in rows.read_text(encoding="utf-8").splitlines()]
+    _check(page, expected)
+    labelled = [(unit, row) for unit, row in zip(page.units, expected) if row["labels"]]
+    assert labelled and all(unit["title"].splitlines()[1:] == explanation_lines(row["explanation"])
+                            for unit, row in labelled)
+    unit, row = labelled[0]
+    role = row["labels"][0]
+    assert re.search(rf"^{role} \d\.\d\d \(threshold \d\.\d\d\): [^;]+ [+-]\d+\.\d\d;", unit["title"], re.MULTILINE)
+    assert all(len(unit["title"].splitlines()) == 1 for unit, row in zip(page.units, expected) if not row["labels"])

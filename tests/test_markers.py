@@ -138,6 +138,9 @@ def test_trained_with_markers_the_model_saves_loads_and_labels(fixtures, tmp_pat
     labeller = predictor.load(out)
     units = labeller.label("同志们:\n一、上半年工作成绩显著\n上半年共引进项目12个。\n二、下半年任务\n要力争引进项目30个。\n")
     assert len(units) == 5 and all(set(u.scores) == set(ROLES) for u in units)
+    explained = labeller.label("同志们:\n一、上半年工作成绩显著\n上半年共引进项目12个。\n", explain=True)[2].explanation
+    described = {c.feature: c.description for c in explained.terms("praise").top(10**6)}
+    assert described["marker:figure_done"] == "the unit holds a marker of figure_done"
     # A model that says it reads markers but does not name their columns is refused, as is a non-bool flag.
     _edit_meta(out, lambda m: m["sequence_features"].__delitem__(-1))
     with pytest.raises(ModelError, match="sequence_features' does not match"):

@@ -5,7 +5,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from govspeech.features import NgramBlocks, normalized_texts
-from govspeech.features._ngrams import char_keys, lookup, tfidf, word_keys
+from govspeech.features._ngrams import char_keys, lookup, tfidf, word_keys, words_of
 
 TEXTS = ["要加快园区建设,力争年内建成投产。", "今年以来,全县招商引资工作取得了很好的成绩。", "一、", "",
          "2012年GDP增长8.5%!  重大項目", "𠀀𠀁 emoji 😀 at the edge of the plane"]
@@ -86,3 +86,18 @@ def test_word_block_is_l2_normalised_and_min_df_prunes():
 def test_tfidf_of_nothing_is_empty():
     rows, cols, values = tfidf(np.zeros(0, np.int64), np.zeros(0, np.int64), np.ones(3), sublinear=True)
     assert len(rows) == len(cols) == len(values) == 0
+
+
+def test_each_column_reads_back_as_the_ngram_it_counts():
+    texts = normalized_texts([{"text": t} for t in TEXTS])
+    blocks = NgramBlocks.fit(texts, word_ngram_range=(1, 2), char_ngram_range=(1, 3))
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False).fit(texts)
+    n_word = len(blocks.word_vocabulary)
+    got_chars = [blocks.column_ngram(n_word + j) for j in range(len(blocks.char_vocabulary))]
+    assert {kind for kind, _ in got_chars} == {"chars"}
+    assert sorted(g for _, g in got_chars) == sorted(chars.get_feature_names_out())
+    words = TfidfVectorizer(analyzer=lambda t: [" ".join(g) for n in (1, 2) for g in zip(*(t[i:] for i in range(n)))])
+    words.fit(words_of(texts))
+    got_words = [blocks.column_ngram(j) for j in range(n_word)]
+    assert {kind for kind, _ in got_words} == {"word"}
+    assert sorted(g for _, g in got_words) == sorted(words.get_feature_names_out())
