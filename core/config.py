@@ -90,6 +90,7 @@ class StackingConfig:
     window: int = field(metadata=setting(lo=0))
     with_text: bool
     hierarchy: bool
+    markers: bool
     inner_folds: int = field(metadata=setting(lo=2))
     C: float = field(metadata=setting(above=0.0))
     class_weight: str = field(metadata=setting(choices=CLASS_WEIGHTS))

@@ -8,7 +8,7 @@ import numpy as np
 
 from govspeech.features._structure import is_enumerated, is_heading
 
-__all__ = ["as_units", "enclosing_headings", "position_matrix", "speech_spans"]
+__all__ = ["as_units", "enclosing_headings", "position_matrix", "section_opens", "span_bounds", "speech_spans"]
 
 
 def as_units(units) -> list[dict]:
@@ -42,6 +42,21 @@ def speech_spans(doc_ids: Sequence) -> list[tuple[int, int]]:
             spans.append((start, i))
             start = i
     return spans
+
+
+def span_bounds(n: int, spans) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``n`` rows, the start and end of its speech."""
+    starts, ends = np.zeros(n, dtype=np.intp), np.zeros(n, dtype=np.intp)
+    for start, end in spans:
+        starts[start:end], ends[start:end] = start, end
+    return starts, ends
+
+
+def section_opens(texts: Sequence[str], starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(is a heading, opens a section) per row: a section runs from a heading or its speech's start to the
+    next heading; ``starts`` from ``span_bounds``."""
+    heads = np.array([is_heading(t) for t in texts], dtype=bool)
+    return heads, heads | (np.arange(len(texts)) == starts)
 
 
 def enclosing_headings(texts: Sequence[str], spans) -> list[str]:

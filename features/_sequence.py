@@ -12,19 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from govspeech.features._context import position_matrix
+from govspeech.features._context import position_matrix, section_opens, span_bounds
+from govspeech.features._markers import marker_block_names, marker_features
 from govspeech.features._outline import ancestor_rows
-from govspeech.features._structure import is_heading
 
 __all__ = ["hierarchy_features", "sequence_feature_names", "sequence_features"]
-
-
-def _span_bounds(n: int, spans) -> tuple[np.ndarray, np.ndarray]:
-    """For each of ``n`` rows, the start and end of its speech."""
-    starts, ends = np.zeros(n, dtype=np.intp), np.zeros(n, dtype=np.intp)
-    for start, end in spans:
-        starts[start:end], ends[start:end] = start, end
-    return starts, ends
 
 
 def _mean_of_others(proba: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -66,20 +58,22 @@ def hierarchy_features(proba: np.ndarray, texts: Sequence[str], spans) -> np.nda
 
 
 def sequence_features(proba: np.ndarray, texts: Sequence[str], spans, *, window: int,
-                      hierarchy: bool = False) -> np.ndarray:
+                      hierarchy: bool = False, markers: bool = False) -> np.ndarray:
     """Dense (n_units, n_features) context of each unit, from role probabilities ``proba``.
 
     Blocks: the unit's own probabilities; each neighbour's up to ``window``
     units away (with a flag where the speech has no unit there); the mean over
     the unit's section (without the unit), over the whole speech, and the
     enclosing heading's probabilities; the unit's position and shape; with
-    ``hierarchy``, its place in the outline (``hierarchy_features``). A section
+    ``hierarchy``, its place in the outline (``hierarchy_features``); with
+    ``markers``, its review-versus-plan markers and their share over its
+    section, top-level part and speech (``features._markers``). A section
     runs from a heading (or the speech's start) to the next heading. Linear in
     the number of units.
     """
     n, k = proba.shape
     rows = np.arange(n)
-    starts, ends = _span_bounds(n, spans)
+    starts, ends = span_bounds(n, spans)
     neighbours = np.zeros((n, 2 * window * (k + 1)))
     for offset_index, offset in enumerate(o for d in range(1, window + 1) for o in (-d, d)):
         first = offset_index * (k + 1)
@@ -87,8 +81,7 @@ def sequence_features(proba: np.ndarray, texts: Sequence[str], spans, *, window:
         inside = (j >= starts) & (j < ends)
         neighbours[inside, first:first + k] = proba[j[inside]]
         neighbours[~inside, first + k] = 1.0
-    heads = np.array([is_heading(t) for t in texts], dtype=bool)
-    opens = heads | (rows == starts)  # where a section begins
+    heads, opens = section_opens(texts, starts)
     section_starts = np.flatnonzero(opens)
     section = np.cumsum(opens) - 1
     section_ends = np.append(section_starts[1:], n)
@@ -100,10 +93,13 @@ def sequence_features(proba: np.ndarray, texts: Sequence[str], spans, *, window:
               _mean_of_others(proba, starts, ends), heading, position_matrix(texts, spans)]
     if hierarchy:
         blocks.append(hierarchy_features(proba, texts, spans))
+    if markers:
+        blocks.append(marker_features(texts, spans))
     return np.hstack(blocks)
 
 
-def sequence_feature_names(roles: Sequence[str], *, window: int, hierarchy: bool = False) -> list[str]:
+def sequence_feature_names(roles: Sequence[str], *, window: int, hierarchy: bool = False,
+                           markers: bool = False) -> list[str]:
     """Column names of ``sequence_features``, for inspecting a fitted model."""
     names = [f"self:{r}" for r in roles]
     for d in range(1, window + 1):
@@ -115,4 +111,6 @@ def sequence_feature_names(roles: Sequence[str], *, window: int, hierarchy: bool
     if hierarchy:
         names += [f"part:{r}" for r in roles] + ["part:present"] + [f"part_mean:{r}" for r in roles]
         names += [f"parent:{r}" for r in roles] + ["parent:present"]
+    if markers:
+        names += marker_block_names()
     return names

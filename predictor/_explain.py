@@ -38,6 +38,10 @@ CONTEXT_WORDS = {
     "part:": "heading of the part: {}",
     "part_mean:": "mean of the part: {}",
     "parent:": "parent heading: {}",
+    "marker:": "the unit holds a marker of {}",
+    "marker_section:": "share of the section holding a marker of {}",
+    "marker_part:": "share of the top-level part holding a marker of {}",
+    "marker_speech:": "share of the speech holding a marker of {}",
     "heading:present": "under a heading",
     "part:present": "in a top-level part, under its heading",
     "parent:present": "under a parent heading",
@@ -51,6 +55,7 @@ CONTEXT_WORDS = {
     "none": "no {} (edge of the speech)",
 }
 _NOT_FLAGS = ("pos:relative", "pos:since_heading")
+_FLAG_BLOCKS = ("marker:",)  # blocks of 0/1 columns named "{block}{what}"
 
 
 def context_words(name: str) -> tuple[str, bool]:
@@ -59,7 +64,7 @@ def context_words(name: str) -> tuple[str, bool]:
         return CONTEXT_WORDS[name], name not in _NOT_FLAGS
     where, role = name.split(":", 1)
     if f"{where}:" in CONTEXT_WORDS:
-        return CONTEXT_WORDS[f"{where}:"].format(role), False
+        return CONTEXT_WORDS[f"{where}:"].format(role), f"{where}:" in _FLAG_BLOCKS
     place = CONTEXT_WORDS.get(where) or CONTEXT_WORDS[where[0]].format(int(where[1:]))
     if role == "none":
         return CONTEXT_WORDS["none"].format(place), True

@@ -29,6 +29,8 @@ META = "model.json"
 ARRAYS = "arrays.npz"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MAX_WINDOW = 10  # far wider than any window measured; bounds the work a tampered value could ask for
+# Second-stage blocks a model may switch on; a model saved before a block existed lacks its key (= off).
+_OPTIONAL_BLOCKS = ("hierarchy", "markers")
 _RETRAIN = "retrain with `govspeech train` or restore the folder"
 
 
@@ -84,11 +86,11 @@ def _check_meta(meta, where) -> dict:
     if stacking is not None:
         if (not isinstance(stacking, dict) or type(stacking.get("window")) is not int
                 or not 0 <= stacking["window"] <= _MAX_WINDOW or type(stacking.get("with_text")) is not bool
-                or type(stacking.get("hierarchy", False)) is not bool):
+                or any(type(stacking.get(key, False)) is not bool for key in _OPTIONAL_BLOCKS)):
             raise _fail(where, f"field 'stacking' must be null or {{window: 0..{_MAX_WINDOW}, with_text: true/false, "
-                               "hierarchy: true/false}")
-        if meta.get("sequence_features") != sequence_feature_names(ROLES, window=stacking["window"],
-                                                                   hierarchy=stacking.get("hierarchy", False)):
+                               "hierarchy: true/false, markers: true/false}")
+        blocks = {key: stacking.get(key, False) for key in _OPTIONAL_BLOCKS}
+        if meta.get("sequence_features") != sequence_feature_names(ROLES, window=stacking["window"], **blocks):
             raise _fail(where, "field 'sequence_features' does not match this govspeech's second-stage inputs")
     files = _field(meta, "files", dict, where)
     if set(files) != {"arrays"}:

@@ -93,7 +93,8 @@ class ArrayModel:
             return Stages(triplets, logit1)
         context = sequence_features(logistic(logit1), [u["text"] for u in units],
                                     speech_spans([u["doc_id"] for u in units]), window=self.stacking["window"],
-                                    hierarchy=self.stacking.get("hierarchy", False))
+                                    hierarchy=self.stacking.get("hierarchy", False),
+                                    markers=self.stacking.get("markers", False))
         logit2 = context @ self.context_coef2.T + self.intercept2
         if self.stacking["with_text"]:
             logit2 += text[:, k:]

@@ -98,15 +98,18 @@ def test_ngram_contributions_name_ngrams_of_the_unit(shipped, speech):
 
 
 def test_every_context_column_reads_as_words_of_its_own():
-    names = sequence_feature_names(ROLES, window=3, hierarchy=True)
+    names = sequence_feature_names(ROLES, window=3, hierarchy=True, markers=True)
     words = [context_words(n)[0] for n in names]
     assert len(set(words)) == len(names)
-    assert not [w for w in words if re.search(r"pos:|self:|[+-]\d:", w)]
+    assert not [w for w in words if re.search(r"pos:|self:|marker[_:]|[+-]\d:", w)]
     assert context_words("heading:praise") == ("heading above: praise", False)
     assert context_words("section:goal") == ("section mean: goal", False)
     assert context_words("-1:measure") == ("previous unit: measure", False)
     assert context_words("pos:closing") == ("closing part of the speech", True)
     assert context_words("+3:none") == ("no 3 units after (edge of the speech)", True)
+    assert context_words("marker_part:figure_done") == ("share of the top-level part holding a marker of figure_done",
+                                                        False)
+    assert context_words("marker:directive") == ("the unit holds a marker of directive", True)
 
 
 def _unit_with(labeller, speech, has_role: bool):

@@ -74,3 +74,19 @@ def test_error_classes_count_review_units_read_under_their_part():
     assert counts["review units"] == 2 and counts["review units labelled not-praise"] == 1
     assert counts["measure false positives"] == 1 and counts["praise misses"] == 1
     assert error_classes(units, Y, pred, np.array([0, 0, 1, 1, 1], dtype=bool))["review units labelled not-praise"] == 0
+
+
+def test_loto_applies_a_named_variant_and_refuses_an_unknown_one(fixtures, tmp_path, capsys):
+    from govspeech.errors import exit_code
+    from govspeech.trainer.experiments import main
+
+    topics = _topics(tmp_path, [("000", "招商引资"), ("001", "招商引资"), ("002-p04", "工业园区")])
+    variants = tmp_path / "variants.toml"
+    variants.write_text('[[variant]]\nname = "C=4"\nset = {"model.C" = 4.0}\n', encoding="utf-8")
+    plain = topic_cv(fixtures / "mini.toml", topics, corpus_path=fixtures / "mini_corpus.jsonl")
+    changed = topic_cv(fixtures / "mini.toml", topics, corpus_path=fixtures / "mini_corpus.jsonl",
+                       overrides={"model.C": 4.0})
+    assert plain["topics"] == changed["topics"] and plain["macro_f1"] != changed["macro_f1"]
+    assert main(["loto", "--config", str(fixtures / "mini.toml"), "--topics", str(topics), "--variants",
+                 str(variants), "--variant", "C=5"]) == exit_code("config")
+    assert "no [[variant]] named 'C=5'; known: C=4" in capsys.readouterr().err

@@ -60,8 +60,8 @@ def export_model(model: RoleModel | StackedRoleModel, meta: dict) -> dict[str, b
     stacking, names = None, []
     if stacked:
         stacking = {"window": int(model.window), "with_text": bool(model.with_text),
-                    "hierarchy": bool(model.hierarchy)}
-        names = sequence_feature_names(ROLES, window=model.window, hierarchy=model.hierarchy)
+                    "hierarchy": bool(model.hierarchy), "markers": bool(model.markers)}
+        names = sequence_feature_names(ROLES, window=model.window, hierarchy=model.hierarchy, markers=model.markers)
         arrays["stage2_coef"], arrays["stage2_intercept"] = _coef(model.estimators_)
     full = {**meta, "roles": list(ROLES),
             "thresholds": {r: float(t) for r, t in zip(ROLES, model.thresholds_)},

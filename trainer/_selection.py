@@ -104,9 +104,10 @@ def read_topics(path: str | Path) -> dict[str, str]:
     return {doc: topic for doc, topic, _ in rows}
 
 
-def topic_cv(config_path: str | Path, topics_path: str | Path, *, corpus_path: str | Path | None = None) -> dict:
+def topic_cv(config_path: str | Path, topics_path: str | Path, *, corpus_path: str | Path | None = None,
+             overrides: dict | None = None) -> dict:
     """Leave-one-topic-out CV over train+dev: one fold per topic, thresholds chosen on the other topics."""
-    config, units, extras = _setup(config_path, corpus_path)
+    config, units, extras = _setup(read_training_config(config_path, overrides), corpus_path)
     topic_of = read_topics(topics_path)
     missing = sorted({u.doc_id for u in units} - set(topic_of))
     if missing:

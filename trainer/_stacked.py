@@ -29,14 +29,18 @@ class StackedRoleModel(BaseEstimator):
     ``first_stage`` holds the ``RoleModel`` parameters; ``window`` is how many
     units on each side the second stage sees; ``with_text`` adds the unit's
     TF-IDF features to the second stage's input; ``hierarchy`` adds the
-    unit's place in its speech's outline (top-level part, parent heading).
+    unit's place in its speech's outline (top-level part, parent heading);
+    ``markers`` adds its review-versus-plan markers and their share over its
+    section, part and speech (``features._markers``).
     """
 
-    def __init__(self, *, first_stage=None, window=2, C=1.0, with_text=False, hierarchy=False, inner_folds=5,
+    def __init__(self, *, first_stage=None, window=2, C=1.0, with_text=False, hierarchy=False, markers=False,
+                 inner_folds=5,
                  class_weight="balanced", max_iter=2000, random_state=0):
         self.first_stage = first_stage
         self.window = window
         self.hierarchy = hierarchy
+        self.markers = markers
         self.C = C
         self.with_text = with_text
         self.inner_folds = inner_folds
@@ -59,7 +63,7 @@ class StackedRoleModel(BaseEstimator):
 
     def _inputs(self, units, spans, matrix, proba):
         context = sequence_features(proba, [u["text"] for u in units], spans, window=self.window,
-                                    hierarchy=self.hierarchy)
+                                    hierarchy=self.hierarchy, markers=self.markers)
         if self.with_text:
             return sp.hstack([matrix, sp.csr_matrix(context)], format="csr")
         return context

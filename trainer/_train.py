@@ -60,7 +60,7 @@ def build_model(config: TrainingConfig) -> RoleModel | StackedRoleModel:
     if not s.enabled:
         return RoleModel(**first)
     return StackedRoleModel(first_stage=first, window=s.window, with_text=s.with_text, hierarchy=s.hierarchy,
-                            inner_folds=s.inner_folds,
+                            markers=s.markers, inner_folds=s.inner_folds,
                             C=s.C, class_weight=_class_weight(s.class_weight), max_iter=s.max_iter,
                             random_state=config.seed)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from govspeech.atomic import atomic_write_text
 from govspeech.config import read_variants
-from govspeech.errors import GovspeechError, exit_code
+from govspeech.errors import ConfigError, GovspeechError, exit_code
 from govspeech.features import ROLES
 from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
 from govspeech.trainer._selection import dev_test_errors, nested_cv, synthetic_transfer, threshold_carry_over, topic_cv
@@ -53,6 +53,16 @@ def scores_table(named: dict[str, dict]) -> str:
 def _variants(path, base) -> dict[str, dict]:
     """Name -> overrides of each variant, every one checked against the base config first."""
     return {v.name: dict(v.overrides) for v in read_variants(path, base)}
+
+
+def _overrides(args) -> dict | None:
+    """The overrides of the ``--variant`` named (from ``--variants``), or None for the config as is."""
+    if not args.variant:
+        return None
+    variants = _variants(args.variants, args.config)
+    if args.variant not in variants:
+        raise ConfigError(f"{args.variants}: no [[variant]] named {args.variant!r}; known: {', '.join(variants)}")
+    return variants[args.variant]
 
 
 def curve_table(rows: list[dict], key: str, label: str) -> str:
@@ -98,13 +108,13 @@ def _run(args) -> tuple[object, str]:
         raw = nested_cv(args.config, _variants(args.variants, args.config), outer_folds=args.outer, inner_folds=args.inner)
         text = scores_table({"nested CV (outer, pooled)": raw}) + f"\nchosen per outer fold: {raw['chosen']}"
     elif args.what == "loto":
-        raw = topic_cv(args.config, args.topics)
+        raw = topic_cv(args.config, args.topics, overrides=_overrides(args))
         text = scores_table({"leave one topic out": raw}) + f"\ntopics: {raw['topics']}"
     elif args.what == "thresholds":
         raw = threshold_carry_over(args.config)
         text = scores_table({k: raw[k] for k in ("pooled", "leave_one_speech_out", "fixed_0.5")})
     elif args.what == "errorclasses":
-        raw = dev_test_errors(args.config, overrides=_variants(args.variants, args.config)[args.variant] if args.variant else None)
+        raw = dev_test_errors(args.config, overrides=_overrides(args))
         text = "\n".join(f"{split}: {counts}" for split, counts in raw.items())
     else:
         raw = error_analysis(args.config)
@@ -124,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", action="append", default=[],
                         help="transfer: a synthetic file to train on (repeat the option for several)")
     parser.add_argument("--topics", default="data/topics.tsv", help="loto: doc_id, topic, reason per line")
-    parser.add_argument("--variant", help="errorclasses: the --variants entry to apply (default: the config as is)")
+    parser.add_argument("--variant", help="errorclasses, loto: the --variants entry to apply (default: the config as is)")
     parser.add_argument("--outer", type=int, default=4, help="nested: outer folds")
     parser.add_argument("--inner", type=int, default=3, help="nested: inner folds")
     parser.add_argument("--repeats", type=int, default=2, help="curve: draws per size")
