@@ -7,7 +7,8 @@ character (n <= 3 fits a uint64), a word n-gram packs (word id + 1) in base
 lengths never share a key. Features are the sorted key arrays of the fitted
 vocabulary; a unit's TF-IDF row is (row, column, value) triplets: sublinear
 term frequency 1 + log(count), smooth idf log((1 + n) / (1 + df)) + 1, each
-block (words, characters) l2-normalised on its own.
+block (words, characters, and the delexicalised view's tokens of
+``features._delex`` when asked, packed as words are) l2-normalised on its own.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from govspeech.features._delex import delex_tags, delexicalise_texts
 from govspeech.features._normalize import fold_digits, normalize_text
 from govspeech.features._segment import segment, stopwords
 
-__all__ = ["MAX_CHAR_N", "DelexBlock", "NgramBlocks", "Triplets", "char_keys", "lookup", "normalized_texts", "tfidf", "word_keys",
-           "words_of"]
+__all__ = ["MAX_CHAR_N", "DelexBlock", "NgramBlocks", "Triplets", "char_keys", "lookup", "normalized_texts", "tfidf",
+           "word_keys", "words_of"]
 
 MAX_CHAR_N = 3
 _BITS = 21  # a code point (+1) needs 21 bits
