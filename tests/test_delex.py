@@ -151,6 +151,16 @@ def test_the_exported_view_gives_the_fitted_models_probabilities(fixtures, stack
     assert check_export(exported, model, unit_dicts(units)) <= EXPORT_TOLERANCE
 
 
+def test_every_column_of_a_model_with_the_view_has_a_name_of_its_own(delex_model):
+    blocks = predictor.load(delex_model).model.blocks
+    named = [blocks.column_ngram(c) for c in range(blocks.n_features)]
+    assert len(set(named)) == len(named)
+    kinds = [kind for kind, _ in named]
+    n_word, n_char = len(blocks.word_vocabulary), len(blocks.char_vocabulary)
+    assert kinds == ["word"] * n_word + ["chars"] * n_char + ["delex"] * blocks.n_delex
+    assert all(ngram.strip() for kind, ngram in named if kind != "chars")  # a character n-gram may be a space
+
+
 def test_a_model_tagged_with_another_table_is_refused_and_one_without_the_key_reads_as_off(delex_model, tmp_path):
     for name in ("model.json", "arrays.npz"):
         (tmp_path / name).write_bytes((delex_model / name).read_bytes())
