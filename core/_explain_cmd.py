@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from govspeech import predictor
-from govspeech._arguments import add_model_arguments
+from govspeech._arguments import add_input_format_argument, add_model_arguments
 from govspeech.errors import UsageError, exit_code
 from govspeech.predictor import EXPLAINED_FORMATS, TOP_CONTRIBUTIONS, LabelledUnit, explanation_lines
 
@@ -31,7 +31,7 @@ def add_explain_verb(verb) -> None:
     p = verb("explain", "why each unit got its roles: score, threshold and the features that pushed it most",
              "govspeech explain speech.txt --unit 12 --role praise")
     p.add_argument("file", metavar="FILE",
-                   help="a speech text file (read as `label` reads it), or - for standard input")
+                   help="a speech text file or a JSONL stream (read as `label` reads it), or - for standard input")
     p.add_argument("--unit", type=int, metavar="N", help="only the unit N, numbered as `govspeech label` numbers it")
     p.add_argument("--top", type=_positive, default=TOP_CONTRIBUTIONS, metavar="K",
                    help=f"features shown per role and stage, largest first; the others are summed "
@@ -39,6 +39,7 @@ def add_explain_verb(verb) -> None:
     p.add_argument("--role", metavar="ROLE",
                    help="explain this role for every unit shown, whether it was given or not (default: the roles "
                         "given)")
+    add_input_format_argument(p)
     add_model_arguments(p)
     p.set_defaults(run=cmd_explain)
 
@@ -69,7 +70,7 @@ def cmd_explain(args) -> int:
         raise UsageError(f"--role {args.role}: not a role of this model; give one of {', '.join(labeller.roles)}")
     thresholds = dict(zip(labeller.roles, labeller.model.thresholds_.tolist()))
     ids: list[int] = []
-    for speech in predictor.read_speeches(args.file):
+    for speech in predictor.input_speeches(args.file, input_format=args.input_format):
         units = labeller.label(speech.text, first_sent_id=speech.first_sent_id, explain=True)
         ids += [u.sent_id for u in units]
         shown = [u for u in units if args.unit is None or u.sent_id == args.unit]

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from speeches import OTHER, SPEECH, govspeech
 
 import govspeech.predictor as predictor
 from govspeech.cli import main
@@ -203,3 +204,21 @@ def test_profile_reads_an_explained_output_as_the_plain_one(root, tmp_path, caps
         assert main(["profile", str(output)]) == 0
         profiles.append(capsys.readouterr().out)
     assert profiles[0] == profiles[1] and "explanation" not in profiles[1] and len(profiles[0].splitlines()) == 2
+
+
+def _unit_lines(out: str) -> list[str]:
+    """The `== doc_id` and unit lines of `label --format text` or `explain` output (not the explanation lines)."""
+    return [line for line in out.splitlines() if line.startswith("== ") or re.match(r" *\d+  \[", line)]
+
+
+def test_explain_reads_a_jsonl_stream_as_label_does_from_a_file_and_from_stdin(tmp_path, mini_model, capsys):
+    stream = tmp_path / "speeches.jsonl"
+    records = [{"id": "r1", "text": SPEECH, "year": 2012}, {"id": "r2", "text": OTHER}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["label", str(stream), "--model", str(mini_model)]) == 0
+    labelled = _unit_lines(capsys.readouterr().out)
+    assert labelled[0] == "== r1" and len(labelled) > 6
+    assert main(["explain", str(stream), "--model", str(mini_model)]) == 0
+    assert _unit_lines(capsys.readouterr().out) == labelled
+    piped = govspeech("explain", "-", "--model", mini_model, stdin=stream.read_text(encoding="utf-8"))
+    assert piped.returncode == 0 and _unit_lines(piped.stdout) == labelled
