@@ -10,6 +10,7 @@ import argparse
 
 from govspeech import predictor
 from govspeech._arguments import add_input_format_argument, add_model_arguments
+from govspeech._stdout import write_out
 from govspeech.errors import UsageError, exit_code
 from govspeech.predictor import EXPLAINED_FORMATS, TOP_CONTRIBUTIONS, LabelledUnit, explanation_lines
 
@@ -75,9 +76,8 @@ def cmd_explain(args) -> int:
         ids += [u.sent_id for u in units]
         shown = [u for u in units if args.unit is None or u.sent_id == args.unit]
         if shown:
-            print(f"== {speech.doc_id}")
-            print("\n".join(_unit_text(u, (args.role,) if args.role else u.roles, args.top, thresholds)
-                            for u in shown), end="\n\n", flush=True)
+            write_out("\n".join([f"== {speech.doc_id}", *(_unit_text(u, (args.role,) if args.role else u.roles,
+                                                                     args.top, thresholds) for u in shown), ""]))
     if args.unit is not None and args.unit not in ids:
         numbered = (f"its units are numbered {min(ids)} to {max(ids)} as `govspeech label` prints them (web debris "
                     "left out)") if ids else "it has no unit"

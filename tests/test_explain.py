@@ -4,7 +4,10 @@ speech; their names read; `govspeech explain` and `label --explain` show them, a
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -222,3 +225,15 @@ def test_explain_reads_a_jsonl_stream_as_label_does_from_a_file_and_from_stdin(t
     assert _unit_lines(capsys.readouterr().out) == labelled
     piped = govspeech("explain", "-", "--model", mini_model, stdin=stream.read_text(encoding="utf-8"))
     assert piped.returncode == 0 and _unit_lines(piped.stdout) == labelled
+
+
+@pytest.mark.parametrize("verb", ["explain", "structure"])
+def test_a_full_or_closed_standard_output_exits_4_in_one_line(good, mini_model, verb):
+    command = [sys.executable, "-m", "govspeech.cli", verb, str(good), "--model", str(mini_model)]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 4 and result.stderr == (
+        "govspeech: cannot write standard output (No space left on device); free space or choose another output\n")
+    closed = subprocess.run(command, preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=120)
+    assert closed.returncode == 4 and closed.stderr == (
+        "govspeech: standard output is closed; let the output go somewhere (a file, a pipe)\n")
