@@ -12,6 +12,7 @@ from govspeech import predictor
 from govspeech._arguments import add_input_format_argument, add_model_arguments
 from govspeech._stdout import write_out
 from govspeech.errors import UsageError, exit_code
+from govspeech.features import clean_speech
 from govspeech.predictor import EXPLAINED_FORMATS, TOP_CONTRIBUTIONS, LabelledUnit, explanation_lines
 
 __all__ = ["add_explain_verb", "check_explain", "cmd_explain"]
@@ -65,12 +66,20 @@ def _unit_text(unit: LabelledUnit, roles: tuple[str, ...], top: int, thresholds:
     return "\n".join(lines)
 
 
+def _debris_text(text: str, index: int) -> list[str]:
+    """The unit at ``index`` of a speech's ``text`` when the cleaner drops it as web debris (``label`` skips its
+    sent_id), else nothing: a unit that is not there at all."""
+    units = clean_speech(text).texts
+    return [units[index]] if 0 <= index < len(units) else []
+
+
 def cmd_explain(args) -> int:
     labeller = predictor.load(args.model, sha256=args.model_sha256)
     if args.role is not None and args.role not in labeller.roles:
         raise UsageError(f"--role {args.role}: not a role of this model; give one of {', '.join(labeller.roles)}")
     thresholds = dict(zip(labeller.roles, labeller.model.thresholds_.tolist()))
     ids: list[int] = []
+    debris: list[str] = []  # the text of unit --unit where a speech has it as web debris
     for speech in predictor.input_speeches(args.file, input_format=args.input_format):
         units = labeller.label(speech.text, first_sent_id=speech.first_sent_id, explain=True)
         ids += [u.sent_id for u in units]
@@ -78,8 +87,12 @@ def cmd_explain(args) -> int:
         if shown:
             write_out("\n".join([f"== {speech.doc_id}", *(_unit_text(u, (args.role,) if args.role else u.roles,
                                                                      args.top, thresholds) for u in shown), ""]))
+        elif args.unit is not None:
+            debris += _debris_text(speech.text, args.unit - speech.first_sent_id)
     if args.unit is not None and args.unit not in ids:
         numbered = (f"its units are numbered {min(ids)} to {max(ids)} as `govspeech label` prints them (web debris "
                     "left out)") if ids else "it has no unit"
-        raise UsageError(f"--unit {args.unit}: no such unit in {args.file}; {numbered}")
+        what = (f"web debris in {args.file} ({debris[0]!r}), left out as `govspeech label` leaves it out" if debris
+                else f"no such unit in {args.file}")
+        raise UsageError(f"--unit {args.unit}: {what}; {numbered}")
     return exit_code("ok")

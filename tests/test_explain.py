@@ -237,3 +237,19 @@ def test_a_full_or_closed_standard_output_exits_4_in_one_line(good, mini_model, 
     closed = subprocess.run(command, preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=120)
     assert closed.returncode == 4 and closed.stderr == (
         "govspeech: standard output is closed; let the output go somewhere (a file, a pipe)\n")
+
+
+def test_explain_says_a_unit_left_out_as_web_debris_is_debris(tmp_path, mini_model, capsys):
+    page = tmp_path / "page.txt"  # written for the test: a site notice before the speech, a navigation link inside it
+    page.write_text("本站声明\n同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n返回首页\n"
+                    "但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n", encoding="utf-8")
+    assert main(["label", str(page), "--model", str(mini_model), "--format", "jsonl"]) == 0
+    assert [json.loads(line)["sent_id"] for line in capsys.readouterr().out.splitlines()] == [1, 2, 4, 5]
+    for unit, text in ((3, "返回首页"), (0, "本站声明")):
+        assert main(["explain", str(page), "--model", str(mini_model), "--unit", str(unit)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and len(err.splitlines()) == 1
+        assert f"--unit {unit}: web debris in {page} ('{text}'), left out as `govspeech label` leaves it out;" in err
+        assert "its units are numbered 1 to 5" in err
+    assert main(["explain", str(page), "--model", str(mini_model), "--unit", "6"]) == 2
+    assert "--unit 6: no such unit in" in capsys.readouterr().err
