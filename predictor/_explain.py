@@ -21,7 +21,7 @@ import numpy as np
 from govspeech.predictor._infer import ArrayModel, Stages, logistic
 
 __all__ = ["CONTEXT_WORDS", "EXPLANATION", "TOP_CONTRIBUTIONS", "Contribution", "Terms", "UnitExplanation",
-           "context_words", "explain", "explain_stages", "explanation_lines"]
+           "context_words", "explain", "explain_stages", "explanation_lines", "is_explanation"]
 
 EXPLANATION = "explanation"  # the field of a unit's row (JSONL, HTML) that holds it: label --explain
 TOP_CONTRIBUTIONS = 5  # contributions shown per role and stage; the others are summed
@@ -205,6 +205,13 @@ def _second(model: ArrayModel, i: int, c: np.ndarray, v: np.ndarray, stages: Sta
 def explain(model: ArrayModel, units) -> list[UnitExplanation]:
     """Why ``model`` gives each of ``units`` (one speech's, in order, as ``predict_proba`` takes them) its scores."""
     return explain_stages(model, model.stages(units))
+
+
+def is_explanation(value, labels: Sequence[str]) -> bool:
+    """Whether a row's ``explanation`` field is what ``label --explain`` writes for a unit with ``labels``
+    (``UnitExplanation.as_dict``), not a metadata field of that name in an output written without it."""
+    return (isinstance(value, dict) and list(value) == list(labels)
+            and all(isinstance(entry, dict) and {"logit", "contributions"} <= entry.keys() for entry in value.values()))
 
 
 def _terms_text(entry: Mapping) -> str:

@@ -23,14 +23,13 @@ from govspeech.predictor._html import page_head, page_tail, speech_section
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 
-__all__ = ["EXPLAINED_FORMATS", "FORMATS", "OUTPUT_FIELDS", "Layout", "MetaColumns", "cell", "check_fields",
+__all__ = ["EXPLAINED_FORMATS", "FORMATS", "UNIT_FIELDS", "Layout", "MetaColumns", "cell", "check_fields",
            "csv_lines", "header", "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row",
            "trailer", "unit_row"]
 
 FORMATS = ("text", "jsonl", "csv", "html")
 UNIT_FIELDS = ("doc_id", "sent_id", "text", "labels", "scores")
 EXPLAINED_FORMATS = ("jsonl", "html")  # the formats that can hold an explanation (label --explain)
-OUTPUT_FIELDS = (*UNIT_FIELDS, EXPLANATION)  # what a JSONL output row holds besides metadata
 LABEL_SEPARATOR = ";"  # joins the labels in a CSV cell
 SCORE_PREFIX = "score_"
 BOM = "\ufeff"  # --excel: lets Excel read the CSV as UTF-8
