@@ -120,15 +120,19 @@ class Terms:
     def score(self) -> float:
         return float(logistic(np.asarray(self.logit)))
 
-    def _order(self) -> np.ndarray:
-        """Columns by the size of their contribution, largest first (ties: in column order)."""
-        return np.argsort(-np.abs(self.contributions), kind="stable")
+    def _order(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Columns by the size of their contribution, largest first (ties: in column order): the ``k`` first, the
+        others."""
+        if k < 0:  # a slice would read it from the end
+            raise ValueError(f"a number of contributions, 0 or more, expected; got {k}")
+        order = np.argsort(-np.abs(self.contributions), kind="stable")
+        return order[:k], order[k:]
 
     def top(self, k: int = TOP_CONTRIBUTIONS) -> list[Contribution]:
         """The ``k`` contributions of largest size, largest first."""
         contributions = self.contributions
         out = []
-        for j in self._order()[:k]:
+        for j in self._order(k)[0]:
             feature, description = self.names.named(int(self.columns[j]), float(self.values[j]))
             out.append(Contribution(feature, description, float(self.values[j]), float(self.weights[j]),
                                     float(contributions[j])))
@@ -136,7 +140,7 @@ class Terms:
 
     def rest(self, k: int = TOP_CONTRIBUTIONS) -> float:
         """The sum of the contributions not among the ``k`` largest."""
-        return float(self.contributions[self._order()[k:]].sum())
+        return float(self.contributions[self._order(k)[1]].sum())
 
     def as_dict(self, k: int = TOP_CONTRIBUTIONS) -> dict:
         return {"score": round(self.score, 4), "logit": round(self.logit, DECIMALS),

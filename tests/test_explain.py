@@ -253,3 +253,12 @@ def test_explain_says_a_unit_left_out_as_web_debris_is_debris(tmp_path, mini_mod
         assert "its units are numbered 1 to 5" in err
     assert main(["explain", str(page), "--model", str(mini_model), "--unit", "6"]) == 2
     assert "--unit 6: no such unit in" in capsys.readouterr().err
+
+
+def test_a_negative_number_of_contributions_is_refused_not_read_from_the_end(shipped, speech):
+    unit = shipped.label(speech, explain=True)[12]
+    terms = unit.explanation.terms("praise")
+    assert terms.top(0) == [] and terms.rest(0) == pytest.approx(terms.contributions.sum())
+    for call in (lambda: terms.top(-1), lambda: terms.rest(-1), lambda: unit.explanation.as_dict(["praise"], -2)):
+        with pytest.raises(ValueError, match=r"a number of contributions, 0 or more, expected; got -\d"):
+            call()
