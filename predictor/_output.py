@@ -125,7 +125,8 @@ def render(doc_id: str, units: list[LabelledUnit], layout: Layout, meta: Mapping
            speech_text: str = "") -> str:
     """The units of one speech in the output format (CSV: ``meta`` as ``MetaColumns`` gives it, in column order;
     HTML: ``speech_text``, the speech as read, shows where its lines break)."""
-    rows = [unit_row(doc_id, u, meta) for u in units]
+    # HTML: the metadata heads the section; on a unit, a field named explanation would pass for one
+    rows = [unit_row(doc_id, u, None if layout.fmt == "html" else meta) for u in units]
     if layout.fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if layout.fmt == "csv":
