@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from govspeech.errors import OutputError
+
 __all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text"]
 
 
@@ -17,9 +19,13 @@ def _umask() -> int:
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """``data`` to ``path`` whole or not at all; OutputError (exit 4) when it cannot be written."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise _cannot_write(path, err) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -27,9 +33,16 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the result is an ordinary file
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise _cannot_write(path, err) from None
         raise
+
+
+def _cannot_write(path: Path, err: OSError) -> OutputError:
+    return OutputError(f"cannot write {path} ({err.strerror or err}); give a file path in a writable folder, "
+                       "with room on its disk")
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:

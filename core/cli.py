@@ -24,6 +24,7 @@ from govspeech._arguments import (
 )
 from govspeech._corpus_verbs import add_corpus_verbs
 from govspeech._explain_cmd import add_explain_verb, check_explain
+from govspeech._stdout import write_out
 from govspeech.atomic import atomic_write_json
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 from govspeech.features import limits
@@ -187,7 +188,7 @@ def cmd_profile(args) -> int:
 
 
 def cmd_structure(args) -> int:
-    print(structure_report(args.file, model=args.model, sha256=args.model_sha256))
+    write_out(structure_report(args.file, model=args.model, sha256=args.model_sha256))
     return exit_code("ok")
 
 

@@ -1,6 +1,7 @@
 """Label new speeches with a trained model: ``predictor.load().label(text)``."""
 
 from govspeech.errors import ModelError
+from govspeech.predictor._batch import input_speeches
 from govspeech.predictor._explain import (
                                TOP_CONTRIBUTIONS,
                                Contribution,
@@ -62,6 +63,7 @@ __all__ = [
                                "encode_model",
                                "explain",
                                "explanation_lines",
+                               "input_speeches",
                                "label_inputs",
                                "load",
                                "load_model",

@@ -21,7 +21,7 @@ import numpy as np
 from govspeech.predictor._infer import ArrayModel, Stages, logistic
 
 __all__ = ["CONTEXT_WORDS", "EXPLANATION", "TOP_CONTRIBUTIONS", "Contribution", "Terms", "UnitExplanation",
-           "context_words", "explain", "explain_stages", "explanation_lines"]
+           "context_words", "explain", "explain_stages", "explanation_lines", "is_explanation"]
 
 EXPLANATION = "explanation"  # the field of a unit's row (JSONL, HTML) that holds it: label --explain
 TOP_CONTRIBUTIONS = 5  # contributions shown per role and stage; the others are summed
@@ -125,15 +125,19 @@ class Terms:
     def score(self) -> float:
         return float(logistic(np.asarray(self.logit)))
 
-    def _order(self) -> np.ndarray:
-        """Columns by the size of their contribution, largest first (ties: in column order)."""
-        return np.argsort(-np.abs(self.contributions), kind="stable")
+    def _order(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Columns by the size of their contribution, largest first (ties: in column order): the ``k`` first, the
+        others."""
+        if k < 0:  # a slice would read it from the end
+            raise ValueError(f"a number of contributions, 0 or more, expected; got {k}")
+        order = np.argsort(-np.abs(self.contributions), kind="stable")
+        return order[:k], order[k:]
 
     def top(self, k: int = TOP_CONTRIBUTIONS) -> list[Contribution]:
         """The ``k`` contributions of largest size, largest first."""
         contributions = self.contributions
         out = []
-        for j in self._order()[:k]:
+        for j in self._order(k)[0]:
             feature, description = self.names.named(int(self.columns[j]), float(self.values[j]))
             out.append(Contribution(feature, description, float(self.values[j]), float(self.weights[j]),
                                     float(contributions[j])))
@@ -141,7 +145,7 @@ class Terms:
 
     def rest(self, k: int = TOP_CONTRIBUTIONS) -> float:
         """The sum of the contributions not among the ``k`` largest."""
-        return float(self.contributions[self._order()[k:]].sum())
+        return float(self.contributions[self._order(k)[1]].sum())
 
     def as_dict(self, k: int = TOP_CONTRIBUTIONS) -> dict:
         return {"score": round(self.score, 4), "logit": round(self.logit, DECIMALS),
@@ -210,6 +214,13 @@ def _second(model: ArrayModel, i: int, c: np.ndarray, v: np.ndarray, stages: Sta
 def explain(model: ArrayModel, units) -> list[UnitExplanation]:
     """Why ``model`` gives each of ``units`` (one speech's, in order, as ``predict_proba`` takes them) its scores."""
     return explain_stages(model, model.stages(units))
+
+
+def is_explanation(value, labels: Sequence[str]) -> bool:
+    """Whether a row's ``explanation`` field is what ``label --explain`` writes for a unit with ``labels``
+    (``UnitExplanation.as_dict``), not a metadata field of that name in an output written without it."""
+    return (isinstance(value, dict) and list(value) == list(labels)
+            and all(isinstance(entry, dict) and {"logit", "contributions"} <= entry.keys() for entry in value.values()))
 
 
 def _terms_text(entry: Mapping) -> str:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from govspeech.errors import BAD_RECORD, InputError
 from govspeech.predictor._batch import JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches
+from govspeech.predictor._explain import EXPLANATION, is_explanation
 from govspeech.predictor._inputs import STDIN
 from govspeech.predictor._labeller import load
-from govspeech.predictor._output import OUTPUT_FIELDS, cell, check_fields, csv_lines
+from govspeech.predictor._output import UNIT_FIELDS, cell, check_fields, csv_lines
 from govspeech.predictor._parallel import Rendered, label_stream
 from govspeech.predictor._profile import (
     chain_keys,
@@ -97,7 +98,8 @@ def _label_output(name: str, roles: tuple[str, ...], reserved: frozenset[str]) -
         yield Failure(name, str(err), err.kind)
         return
     for doc_id, rows in speeches:
-        meta = {k: v for k, v in rows[0].items() if k not in OUTPUT_FIELDS}
+        explained = all(is_explanation(row.get(EXPLANATION), row.get("labels", ())) for row in rows)  # --explain
+        meta = {k: v for k, v in rows[0].items() if k not in UNIT_FIELDS and not (k == EXPLANATION and explained)}
         try:
             if tuple(rows[0].get("scores", ())) != roles:
                 raise InputError(f"{name}: {doc_id}: labelled with the roles {', '.join(rows[0].get('scores', ()))}, "

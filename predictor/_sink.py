@@ -49,8 +49,9 @@ class OutputSink:
             return
         self.path = Path(out)
         self.partial = companion(self.path, ".partial")  # in the output's own folder: the rename is atomic
+        copied = resume and not self.partial.exists() and self.path.exists()
         try:
-            if resume and not self.partial.exists() and self.path.exists():
+            if copied:
                 shutil.copyfile(self.path, self.partial)  # a finished run: go on from a copy, OUT stays whole
             size = self.partial.stat().st_size if resume and self.partial.exists() else 0
             self._journal = Journal(self.path, fmt, resume=resume, output_size=size, model_sha256=model_sha256,
@@ -61,9 +62,11 @@ class OutputSink:
             handle.truncate(keep)  # a torn or uncommitted tail goes
             handle.seek(keep)
             self._handle = handle
-        except OutputError:
-            raise
-        except OSError as err:
+        except OSError as err:  # OutputError too: the journal refused to go on
+            if copied:  # nothing was labelled: leave the folder as it was
+                self.partial.unlink(missing_ok=True)
+            if isinstance(err, OutputError):
+                raise
             raise OutputError(f"cannot write {self.path} ({err.strerror or err}); check that its folder exists "
                               "and is writable") from None
         self._empty = keep == 0

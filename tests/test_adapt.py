@@ -229,9 +229,11 @@ def test_the_output_format_follows_the_out_extension(root, tmp_path, cli, suffix
 def test_resume_refuses_another_model(root, tmp_path, capsys, mini_model):
     out = tmp_path / "labels.jsonl"
     assert run(capsys, "label", root / SPEECH, "--out", out, "--model", mini_model)[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     code, _, err = run(capsys, "label", root / SPEECH, root / "data/raw/001_9f8900bff870adf4.txt", "--out", out,
                        "--resume")  # the shipped model, not the one the output was labelled with
     assert code == 4 and "labelled by the model whose model.json has sha256" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # refused: nothing left behind
     code, _, err = run(capsys, "label", root / SPEECH, root / "data/raw/001_9f8900bff870adf4.txt", "--out", out,
                        "--resume", "--model", mini_model)
     assert code == 0, err
@@ -241,8 +243,10 @@ def test_resume_refuses_to_mix_rows_with_and_without_explanations(root, tmp_path
     out = tmp_path / "labels.jsonl"
     second = root / "data/raw/001_9f8900bff870adf4.txt"
     assert run(capsys, "label", root / SPEECH, "--out", out, "--model", mini_model, "--explain")[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     code, _, err = run(capsys, "label", root / SPEECH, second, "--out", out, "--resume", "--model", mini_model)
     assert code == 4 and "written with --explain; resume with --explain" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # refused: no copy left to resume from
     code, _, err = run(capsys, "label", root / SPEECH, second, "--out", out, "--resume", "--model", mini_model,
                        "--explain")
     assert code == 0, err

@@ -86,6 +86,17 @@ def test_a_label_output_is_profiled_without_labelling_again(cli, stream, tmp_pat
     assert code == 0 and out == direct
 
 
+def test_a_metadata_field_named_explanation_survives_a_plain_label_output(cli, tmp_path):
+    stream, labelled = tmp_path / "notes.jsonl", tmp_path / "labels.jsonl"
+    records = [{"id": "a", "text": SPEECH, "explanation": "note of the archive"},
+               {"id": "b", "text": OTHER, "explanation": {"praise": "a field of the user's, shaped like a dict"}}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert cli("label", stream, "--out", labelled)[0] == 0  # no --explain: the field is metadata
+    direct = cli("profile", stream, "--format", "jsonl")[1]
+    assert [json.loads(line)["explanation"] for line in direct.splitlines()] == [r["explanation"] for r in records]
+    assert cli("profile", labelled, "--format", "jsonl")[1] == direct
+
+
 def test_a_clashing_field_fails_its_speech_and_parquet_needs_out(cli, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "x", "text": SPEECH, "n_units": 3}) + "\n"
