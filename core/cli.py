@@ -177,11 +177,7 @@ def cmd_profile(args) -> int:
     if missing := [f for f in args.by if f not in fields]:
         raise UsageError(f"--by {missing[0]}: no speech has this field; fields found: "
                          f"{', '.join(sorted(fields)) or 'none (metadata comes from JSONL records)'}")
-    try:
-        write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
-    except OSError as err:
-        raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-                          "writable") from None
+    write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
     if len(run.failed) + run.ok > 1 or run.failed:
         print(f"govspeech: {run.ok} ok, {len(run.failed)} failed{named_failures(run.failed_inputs)}", file=sys.stderr)
     return _inputs_exit(run.failed, run.ok)

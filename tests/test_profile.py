@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import sys
 
 import pytest
 from speeches import OTHER, SPEECH
@@ -147,3 +148,23 @@ def test_parquet_without_pyarrow_is_one_clear_line(cli, stream, tmp_path, monkey
     code, _, err = cli("profile", stream, "--format", "parquet", "--out", tmp_path / "p.parquet")
     assert code == 2 and "--format parquet needs pandas and pyarrow (pyarrow is not installed)" in err
     assert not (tmp_path / "p.parquet").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_table_that_cannot_be_written_is_one_line_naming_the_file(cli, stream, tmp_path, fmt):
+    if fmt == "parquet":
+        pytest.importorskip("pandas")
+        pytest.importorskip("pyarrow")
+    (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")
+    out = tmp_path / "file" / f"shares.{fmt}"
+    code, _, err = cli("profile", stream, "--out", out)
+    assert code == 4 and err.splitlines()[-1].startswith(f"govspeech: cannot write {out} ("), err
+    assert err.count("cannot write") == 1
+
+
+def test_a_full_standard_output_names_it_not_none(cli, stream, monkeypatch):
+    with open("/dev/full", "w") as full:
+        monkeypatch.setattr(sys, "stdout", full)
+        code, _, err = cli("profile", stream)
+    assert code == 4 and err.splitlines()[-1] == ("govspeech: cannot write standard output (No space left on device); "
+                                                  "free space or choose another output"), err
