@@ -24,7 +24,7 @@ from govspeech._arguments import (
 )
 from govspeech._corpus_verbs import add_corpus_verbs
 from govspeech._explain_cmd import add_explain_verb, check_explain
-from govspeech._stdout import write_out
+from govspeech._stdout import GuardedStdout, check_stdout
 from govspeech.atomic import atomic_write_json
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 from govspeech.features import limits
@@ -120,8 +120,7 @@ def cmd_label(args) -> int:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
         raise UsageError("--resume works for text, jsonl and csv; label into a new HTML file")
-    if not args.out and sys.stdout is None:
-        raise OutputError("standard output is closed; give --out FILE, or let the output go somewhere")
+    check_stdout(args.out)
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     if not args.out:
         return _label(args, None)
@@ -170,6 +169,7 @@ def cmd_profile(args) -> int:
         raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
     if args.format == "parquet" and (why := parquet_unavailable()):
         raise UsageError(f"{why}; or use --format csv")
+    check_stdout(args.out)
     run = profile_inputs(args.inputs, model=args.model, sha256=args.model_sha256, jobs=args.jobs, glob=args.glob,
                          input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                          report=lambda line: print(f"govspeech: {line}", file=sys.stderr))
@@ -184,7 +184,7 @@ def cmd_profile(args) -> int:
 
 
 def cmd_structure(args) -> int:
-    write_out(structure_report(args.file, model=args.model, sha256=args.model_sha256))
+    print(structure_report(args.file, model=args.model, sha256=args.model_sha256))
     return exit_code("ok")
 
 
@@ -269,8 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with stderr closed: messages go nowhere rather than fail
         sys.stderr = open(os.devnull, "w")
     args = build_parser().parse_args(argv)
+    stdout, sys.stdout = sys.stdout, GuardedStdout(sys.stdout)  # a closed or full one is an OutputError
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # what is still buffered fails here, not silently at exit
+        return code
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
         _quiet_stdout()
         return exit_code("broken pipe")
@@ -282,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govspeech: interrupted", file=sys.stderr)
         return exit_code("interrupted")
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":

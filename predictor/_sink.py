@@ -146,7 +146,7 @@ class OutputSink:
         --resume."""
         try:
             yield
-        except BrokenPipeError:
+        except (BrokenPipeError, OutputError):  # an OutputError: the CLI's standard output said what failed
             raise
         except OSError as err:
             where = self.partial if self.path else "standard output"

@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from speeches import SPEECH, govspeech
@@ -129,3 +132,29 @@ def test_an_output_that_cannot_be_written_exits_4_in_one_line(tmp_path, fixtures
         assert result.stderr.splitlines()[-1].startswith(f"govspeech: cannot write {folder} (Is a directory);")
     assert [p.name for p in tmp_path.iterdir() if p.name != good.name] == ["taken.json"]  # no temp file left
     assert list(folder.iterdir()) == []
+
+
+def _stdout_verbs(root, fixtures, mini_model, good):
+    """Verbs whose output is standard output, each with arguments that succeed."""
+    corpus = fixtures / "mini_corpus.jsonl"
+    return {
+        "profile": ["profile", good, "--model", mini_model],
+        "debris": ["debris", "--data", corpus],
+        "agreement": ["agreement", "--first", root / "data/annotation/pass_a.jsonl",
+                      "--second", root / "data/annotation/pass_b.jsonl"],
+        "evaluate": ["evaluate", "--data", corpus, "--model", mini_model, "--split", "all"],
+        "init-config": ["init-config"],
+    }
+
+
+@pytest.mark.parametrize("verb", ["profile", "debris", "agreement", "evaluate", "init-config"])
+def test_a_full_or_closed_standard_output_exits_4_in_one_line_for_every_verb(root, fixtures, mini_model, good, verb):
+    command = [sys.executable, "-m", "govspeech.cli", *map(str, _stdout_verbs(root, fixtures, mini_model, good)[verb])]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    last = result.stderr.splitlines()[-1] if result.stderr else ""
+    assert result.returncode == 4 and "Traceback" not in result.stderr, result.stderr
+    assert last == "govspeech: cannot write standard output (No space left on device); free space or choose another output"
+    closed = subprocess.run(command, preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300)
+    assert closed.returncode == 4 and "Traceback" not in closed.stderr, closed.stderr
+    assert closed.stderr.splitlines()[-1].startswith("govspeech: standard output is closed; ")
