@@ -5,6 +5,7 @@ is an OutputError (exit 4, one line) whichever verb prints, as README "Exit code
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
@@ -22,23 +23,23 @@ class GuardedStdout:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        with self._failing():
-            return self.stream.write(text)
+        with self._failing() as stream:
+            return stream.write(text)
 
     def flush(self) -> None:
         if self.stream is not None:  # nothing was written to a closed one
-            with self._failing():
-                self.stream.flush()
+            with self._failing() as stream:
+                stream.flush()
 
     def __getattr__(self, name: str):  # fileno, isatty, encoding… of the stream itself
         return getattr(self.stream, name)
 
     @contextmanager
-    def _failing(self):
+    def _failing(self) -> Iterator[TextIO]:
         if self.stream is None:
             raise OutputError(f"{CLOSED}; let the output go somewhere (a file, a pipe)")
         try:
-            yield
+            yield self.stream
         except BrokenPipeError:
             raise
         except OSError as err:
