@@ -170,6 +170,8 @@ def cmd_profile(args) -> int:
     if args.format == "parquet" and (why := parquet_unavailable()):
         raise UsageError(f"{why}; or use --format csv")
     check_stdout(args.out)
+    if args.out:  # before any work: nothing is written yet
+        check_out(args.out, args.inputs, glob=args.glob, stdin="-", example=f"shares.{args.format}")
     run = profile_inputs(args.inputs, model=args.model, sha256=args.model_sha256, jobs=args.jobs, glob=args.glob,
                          input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                          report=lambda line: print(f"govspeech: {line}", file=sys.stderr))

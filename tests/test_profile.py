@@ -168,3 +168,20 @@ def test_a_full_standard_output_names_it_not_none(cli, stream, monkeypatch):
         code, _, err = cli("profile", stream)
     assert code == 4 and err.splitlines()[-1] == ("govspeech: cannot write standard output (No space left on device); "
                                                   "free space or choose another output"), err
+
+
+def test_out_naming_a_folder_or_an_input_is_refused_before_any_work(cli, stream, tmp_path, monkeypatch):
+    import govspeech.cli
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("profiled before --out was checked")
+
+    monkeypatch.setattr(govspeech.cli, "profile_inputs", no_work)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    code, out, err = cli("profile", stream, "--out", folder)
+    assert (code, out) == (4, "") and err == (f"govspeech: --out {folder}: is a folder; name a file to write, "
+                                              f"e.g. {folder / 'shares.csv'}\n")
+    assert list(folder.iterdir()) == []
+    code, _, err = cli("profile", stream, "--out", stream, "--format", "csv")
+    assert code == 4 and "writing it would destroy the input" in err
