@@ -139,7 +139,7 @@ def _label(args, out: str | None) -> int:
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                            verbose=args.verbose, excel=args.excel, explain=args.explain)
     if summary.interrupted:
-        resume = "; run again with --resume to go on" if out else ""
+        resume = "; run again with --resume to go on" if sink.resumable else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
         return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
