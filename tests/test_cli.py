@@ -122,7 +122,7 @@ def test_a_fold_without_some_role_is_refused_clearly(fixtures):
 
 
 def test_an_output_that_cannot_be_written_exits_4_in_one_line(tmp_path, fixtures, mini_model, good):
-    folder = tmp_path / "taken.json"
+    folder = tmp_path / "taken.jsonl"  # an extension export-units writes
     folder.mkdir()  # the output named is a folder: written through a temp file, the rename fails
     for args in (["evaluate", "--data", fixtures / "mini_corpus.jsonl", "--model", mini_model, "--split", "all",
                   "--json", folder],
@@ -130,7 +130,7 @@ def test_an_output_that_cannot_be_written_exits_4_in_one_line(tmp_path, fixtures
         result = govspeech(*args)
         assert result.returncode == 4 and "Traceback" not in result.stderr, result.stderr
         assert result.stderr.splitlines()[-1].startswith(f"govspeech: cannot write {folder} (Is a directory);")
-    assert [p.name for p in tmp_path.iterdir() if p.name != good.name] == ["taken.json"]  # no temp file left
+    assert [p.name for p in tmp_path.iterdir() if p.name != good.name] == ["taken.jsonl"]  # no temp file left
     assert list(folder.iterdir()) == []
 
 
