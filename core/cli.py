@@ -25,7 +25,7 @@ from govspeech._arguments import (
 from govspeech._corpus_verbs import add_corpus_verbs
 from govspeech._explain_cmd import add_explain_verb, check_explain
 from govspeech._stdout import GuardedStdout, check_stdout
-from govspeech.atomic import atomic_write_json
+from govspeech.atomic import atomic_write_json, check_folder
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 from govspeech.features import limits
 from govspeech.predictor import (
@@ -71,6 +71,8 @@ def _progress(args):
 def cmd_cv(args) -> int:
     from govspeech.trainer import cross_validate
 
+    if args.json:
+        check_folder(args.json)  # before the folds, which take minutes
     result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set), report=_progress(args))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")

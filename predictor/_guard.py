@@ -14,6 +14,7 @@ import errno
 import os
 from pathlib import Path
 
+from govspeech.atomic import check_folder
 from govspeech.errors import OutputError
 
 __all__ = ["OutputError", "OutputLock", "check_out", "companion", "lock_path"]
@@ -51,6 +52,7 @@ def check_out(out: str | Path, inputs: list[str], *, glob: str, stdin: str, exam
     out = Path(out)
     if out.is_dir():
         raise OutputError(f"--out {out}: is a folder; name a file to write, e.g. {out / example}")
+    check_folder(out)
     targets = [out] + [companion(out, s) for s in (".partial", ".lock", ".resume.jsonl")]
     for name in inputs:
         if name == stdin:

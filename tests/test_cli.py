@@ -158,3 +158,46 @@ def test_a_full_or_closed_standard_output_exits_4_in_one_line_for_every_verb(roo
     closed = subprocess.run(command, preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300)
     assert closed.returncode == 4 and "Traceback" not in closed.stderr, closed.stderr
     assert closed.stderr.splitlines()[-1].startswith("govspeech: standard output is closed; ")
+
+
+@pytest.mark.parametrize("verb", ["label", "profile", "evaluate", "export-units", "import-labels", "train"])
+def test_an_output_in_a_missing_folder_is_refused_and_no_folder_is_made(fixtures, mini_model, good, tmp_path, capsys,
+                                                                        monkeypatch, verb):
+    import govspeech.predictor as predictor
+    import govspeech.trainer._train as training
+    from govspeech.cli import main
+
+    todo = tmp_path / "todo.jsonl"  # an export-units file, for import-labels
+    assert main(["export-units", str(good), "--model", str(mini_model), "--out", str(todo)]) == 0
+    missing = tmp_path / "typo" / "results"
+    out = missing / {"train": "model", "evaluate": "scores.json"}.get(verb, "out.jsonl")
+    model, corpus = ["--model", mini_model], fixtures / "mini_corpus.jsonl"
+    args = {"label": ["label", good, *model, "--out", out], "profile": ["profile", good, *model, "--out", out],
+            "evaluate": ["evaluate", "--data", corpus, *model, "--split", "all", "--json", out],
+            "export-units": ["export-units", good, *model, "--out", out],
+            "import-labels": ["import-labels", todo, "--out", out],
+            "train": ["train", "--config", fixtures / "mini.toml", "--corpus", corpus, "--out", out]}[verb]
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("worked before the output's folder was checked")
+
+    if verb in ("label", "profile", "train"):  # the long-running verbs check before any work
+        monkeypatch.setattr(predictor.Labeller, "label", no_work)
+        monkeypatch.setattr(training, "_load", no_work)
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    err = capsys.readouterr().err
+    assert code == 4 and "Traceback" not in err, err
+    assert err.splitlines()[-1] == (f"govspeech: cannot write {out}: {missing} is not an existing folder; create it "
+                                    "first, or check the path for a typo")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_train_makes_the_model_folder_it_is_given(fixtures, tmp_path, capsys):
+    from govspeech.cli import main
+
+    out = tmp_path / "models" / "mine"
+    (tmp_path / "models").mkdir()
+    assert main(["train", "--config", str(fixtures / "mini.toml"), "--corpus", str(fixtures / "mini_corpus.jsonl"),
+                 "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["arrays.npz", "model.json"]

@@ -151,15 +151,23 @@ def test_parquet_without_pyarrow_is_one_clear_line(cli, stream, tmp_path, monkey
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
-def test_a_table_that_cannot_be_written_is_one_line_naming_the_file(cli, stream, tmp_path, fmt):
+def test_a_table_that_cannot_be_written_is_one_line_naming_the_file(cli, stream, tmp_path, monkeypatch, fmt):
+    import errno
+
+    import govspeech.atomic
+
     if fmt == "parquet":
         pytest.importorskip("pandas")
         pytest.importorskip("pyarrow")
-    (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")
-    out = tmp_path / "file" / f"shares.{fmt}"
+
+    def full_disk(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(govspeech.atomic.os, "replace", full_disk)
+    out = tmp_path / f"shares.{fmt}"
     code, _, err = cli("profile", stream, "--out", out)
-    assert code == 4 and err.splitlines()[-1].startswith(f"govspeech: cannot write {out} ("), err
-    assert err.count("cannot write") == 1
+    assert code == 4 and err.splitlines()[-1].startswith(f"govspeech: cannot write {out} (No space left on device);")
+    assert err.count("cannot write") == 1 and list(tmp_path.iterdir()) == [stream]  # no temp file left
 
 
 def test_a_full_standard_output_names_it_not_none(cli, stream, monkeypatch):
