@@ -230,6 +230,17 @@ def test_explain_reads_a_jsonl_stream_as_label_does_from_a_file_and_from_stdin(t
     assert piped.returncode == 0 and _unit_lines(piped.stdout) == labelled
 
 
+def test_structure_reads_a_jsonl_stream_one_speech_a_record(tmp_path, mini_model, capsys):
+    stream = tmp_path / "speeches.jsonl"
+    records = [{"id": "r1", "text": SPEECH}, {"id": "r2", "text": OTHER}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["structure", str(stream), "--model", str(mini_model)]) == 0
+    trees = [line.split(":")[0] for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert [t for t in trees if t] == ["r1", "r2"]  # one tree a record, not the JSON lines as one speech
+    assert main(["structure", str(stream), "--model", str(mini_model), "--input-format", "text"]) == 0
+    assert capsys.readouterr().out.startswith(f"{stream}: ")  # read as one speech text when asked
+
+
 @pytest.mark.parametrize("verb", ["explain", "structure"])
 def test_a_full_or_closed_standard_output_exits_4_in_one_line(good, mini_model, verb):
     command = [sys.executable, "-m", "govspeech.cli", verb, str(good), "--model", str(mini_model)]
