@@ -16,7 +16,7 @@ from speeches import OTHER, SPEECH, govspeech
 import govspeech.predictor as predictor
 from govspeech.cli import main
 from govspeech.features import ROLES, as_units, clean_speech, normalize_text, sequence_feature_names
-from govspeech.predictor import explain, explanation_lines
+from govspeech.predictor import explain, explanation_lines, score_and_threshold
 from govspeech.predictor._explain import context_words
 
 SAMPLE = "data/raw/000_8446d01601e08bac.txt"
@@ -276,3 +276,9 @@ def test_a_negative_number_of_contributions_is_refused_not_read_from_the_end(shi
     for call in (lambda: terms.top(-1), lambda: terms.rest(-1), lambda: unit.explanation.as_dict(["praise"], -2)):
         with pytest.raises(ValueError, match=r"a number of contributions, 0 or more, expected; got -\d"):
             call()
+
+
+def test_a_score_just_below_its_threshold_never_reads_as_equal_to_it():
+    assert score_and_threshold(0.93, 0.72) == "0.93 (threshold 0.72)"
+    assert score_and_threshold(0.7189, 0.72) == "0.7189 (threshold 0.7200)"
+    assert score_and_threshold(0.7225, 0.72) == "0.7225 (threshold 0.7200)"
