@@ -12,7 +12,13 @@ from govspeech import predictor
 from govspeech._arguments import add_input_format_argument, add_model_arguments
 from govspeech.errors import UsageError, exit_code
 from govspeech.features import clean_speech
-from govspeech.predictor import EXPLAINED_FORMATS, TOP_CONTRIBUTIONS, LabelledUnit, explanation_lines
+from govspeech.predictor import (
+    EXPLAINED_FORMATS,
+    TOP_CONTRIBUTIONS,
+    LabelledUnit,
+    explanation_lines,
+    score_and_threshold,
+)
 
 __all__ = ["add_explain_verb", "check_explain", "cmd_explain"]
 
@@ -60,7 +66,7 @@ def _unit_text(unit: LabelledUnit, roles: tuple[str, ...], top: int, thresholds:
         lines += [f"      {line}" for line in explanation_lines(unit.explanation.as_dict(roles, top))]
     else:
         best = max(unit.scores, key=lambda r: unit.scores[r] - thresholds[r])
-        lines.append(f"      no role; nearest: {best} {unit.scores[best]:.2f} (threshold {thresholds[best]:.2f}); "
+        lines.append(f"      no role; nearest: {best} {score_and_threshold(unit.scores[best], thresholds[best])}; "
                      f"--role {best} says why")
     return "\n".join(lines)
 

@@ -18,6 +18,7 @@ import govspeech.predictor as predictor
 from govspeech._adapt_args import add_adapt_verbs
 from govspeech._arguments import (
     add_input_arguments,
+    add_input_format_argument,
     add_model_arguments,
     add_training_arguments,
     verb_parser,
@@ -188,7 +189,7 @@ def cmd_profile(args) -> int:
 
 
 def cmd_structure(args) -> int:
-    print(structure_report(args.file, model=args.model, sha256=args.model_sha256))
+    print(structure_report(args.file, model=args.model, sha256=args.model_sha256, input_format=args.input_format))
     return exit_code("ok")
 
 
@@ -210,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verb_parser(verbs, "label", "label the units of speech files",
-              "govspeech label speech.txt --out labels.csv")
+                    "govspeech label speech.txt --out labels.csv")
     add_input_arguments(p)
     p.add_argument("--format", choices=("text", "jsonl", "csv", "html"),
                    help="default: from --out's extension (.jsonl, .csv, .html, .txt), else text; html: one "
@@ -224,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_label)
 
     p = verb_parser(verbs, "profile", "per speech (or group), how many units carry each role",
-              "govspeech profile speeches.jsonl --by year --out shares.csv")
+                    "govspeech profile speeches.jsonl --by year --out shares.csv")
     add_input_arguments(p, label_outputs=True)
     p.add_argument("--by", nargs="+", default=[], metavar="FIELD",
                    help="one row per group of these metadata fields (give it after the inputs)")
@@ -236,26 +237,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_profile)
 
     p = verb_parser(verbs, "structure", "the outline of a speech: each part's heading, predicted roles and role shares",
-              "govspeech structure speech.txt")
-    p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
+                    "govspeech structure speech.txt")
+    p.add_argument("file", metavar="FILE",
+                   help="a speech text file or a JSONL stream (read as `label` reads it), or - for standard input")
+    add_input_format_argument(p)
     add_model_arguments(p)
     p.set_defaults(run=cmd_structure)
     add_explain_verb(functools.partial(verb_parser, verbs))
 
     p = verb_parser(verbs, "train", "train a model from a config",
-              "govspeech train --config my.toml --out mymodel --verbose")
+                    "govspeech train --config my.toml --out mymodel --verbose")
     add_training_arguments(p)
     p.add_argument("--out", help="model directory to write (model.json + arrays.npz)")
     p.set_defaults(run=cmd_train)
 
     p = verb_parser(verbs, "cv", "document-grouped cross-validation over train+dev",
-              "govspeech cv --config configs/default.toml --set model.C=2 --json cv.json")
+                    "govspeech cv --config configs/default.toml --set model.C=2 --json cv.json")
     add_training_arguments(p)
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(run=cmd_cv)
 
     p = verb_parser(verbs, "evaluate", "score a model on a corpus-format file, as label would label it",
-              "govspeech evaluate --data my_corpus.jsonl --model mymodel --split test")
+                    "govspeech evaluate --data my_corpus.jsonl --model mymodel --split test")
     p.add_argument("--data", required=True, help="JSONL in the corpus format")
     p.add_argument("--split", choices=("test", "dev", "train", "all"),
                    help="the units to score (default: test when the file has splits, else all)")

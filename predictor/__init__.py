@@ -9,6 +9,7 @@ from govspeech.predictor._explain import (
                                UnitExplanation,
                                explain,
                                explanation_lines,
+                               score_and_threshold,
 )
 from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, encode_model, read_model
 from govspeech.predictor._guard import OutputError, OutputLock, check_out
@@ -76,6 +77,7 @@ __all__ = [
                                "read_speeches",
                                "render",
                                "resolve_jobs",
+                               "score_and_threshold",
                                "speech_structure",
                                "speeches_of",
                                "structure_report",

@@ -228,12 +228,19 @@ def _terms_text(entry: Mapping) -> str:
     return "; ".join([*parts, f"other features {entry['rest']:+.2f}", f"intercept {entry['intercept']:+.2f}"])
 
 
+def score_and_threshold(score: float, threshold: float) -> str:
+    """"0.93 (threshold 0.72)": two decimals, or four where two would make a score below its threshold read
+    as equal to it (0.7189 against 0.72)."""
+    digits = 2 if f"{score:.2f}" != f"{threshold:.2f}" else 4
+    return f"{score:.{digits}f} (threshold {threshold:.{digits}f})"
+
+
 def explanation_lines(explained: Mapping) -> list[str]:
     """An explanation as ``UnitExplanation.as_dict`` gives it, in words: a line per role, and a line under it for
     its first stage (a stacked model)."""
     lines = []
     for role, entry in explained.items():
-        lines.append(f"{role} {entry['score']:.2f} (threshold {entry['threshold']:.2f}): {_terms_text(entry)}")
+        lines.append(f"{role} {score_and_threshold(entry['score'], entry['threshold'])}: {_terms_text(entry)}")
         if "first_stage" in entry:
             first = entry["first_stage"]
             lines.append(f"  first stage {role} {first['score']:.2f}: {_terms_text(first)}")

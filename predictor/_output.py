@@ -46,12 +46,12 @@ class Layout:
     explain: bool = False
 
 
-def unit_row(doc_id: str, unit: LabelledUnit, meta: Mapping | None = None) -> dict:
+def unit_row(doc_id: str, unit: LabelledUnit, meta: Mapping | None = None, *, explained: bool = True) -> dict:
     """A labelled unit as one JSONL output line (and one Dask bag row) holds it: its fields, its ``explanation``
-    of the roles it got when it has one, then the metadata."""
+    of the roles it got when it has one (and ``explained``; a profile has no use for it), then the metadata."""
     row = {"doc_id": doc_id, "sent_id": unit.sent_id, "text": unit.text, "labels": list(unit.roles),
            "scores": dict(unit.scores)}
-    if unit.explanation is not None:
+    if explained and unit.explanation is not None:
         row[EXPLANATION] = unit.explanation.as_dict(unit.roles)
     return {**row, **(meta or {})}
 

@@ -16,7 +16,7 @@ from speeches import OTHER, SPEECH, govspeech
 import govspeech.predictor as predictor
 from govspeech.cli import main
 from govspeech.features import ROLES, as_units, clean_speech, normalize_text, sequence_feature_names
-from govspeech.predictor import explain, explanation_lines
+from govspeech.predictor import explain, explanation_lines, score_and_threshold
 from govspeech.predictor._explain import context_words
 
 SAMPLE = "data/raw/000_8446d01601e08bac.txt"
@@ -230,6 +230,17 @@ def test_explain_reads_a_jsonl_stream_as_label_does_from_a_file_and_from_stdin(t
     assert piped.returncode == 0 and _unit_lines(piped.stdout) == labelled
 
 
+def test_structure_reads_a_jsonl_stream_one_speech_a_record(tmp_path, mini_model, capsys):
+    stream = tmp_path / "speeches.jsonl"
+    records = [{"id": "r1", "text": SPEECH}, {"id": "r2", "text": OTHER}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["structure", str(stream), "--model", str(mini_model)]) == 0
+    trees = [line.split(":")[0] for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert [t for t in trees if t] == ["r1", "r2"]  # one tree a record, not the JSON lines as one speech
+    assert main(["structure", str(stream), "--model", str(mini_model), "--input-format", "text"]) == 0
+    assert capsys.readouterr().out.startswith(f"{stream}: ")  # read as one speech text when asked
+
+
 @pytest.mark.parametrize("verb", ["explain", "structure"])
 def test_a_full_or_closed_standard_output_exits_4_in_one_line(good, mini_model, verb):
     command = [sys.executable, "-m", "govspeech.cli", verb, str(good), "--model", str(mini_model)]
@@ -265,3 +276,9 @@ def test_a_negative_number_of_contributions_is_refused_not_read_from_the_end(shi
     for call in (lambda: terms.top(-1), lambda: terms.rest(-1), lambda: unit.explanation.as_dict(["praise"], -2)):
         with pytest.raises(ValueError, match=r"a number of contributions, 0 or more, expected; got -\d"):
             call()
+
+
+def test_a_score_just_below_its_threshold_never_reads_as_equal_to_it():
+    assert score_and_threshold(0.93, 0.72) == "0.93 (threshold 0.72)"
+    assert score_and_threshold(0.7189, 0.72) == "0.7189 (threshold 0.7200)"
+    assert score_and_threshold(0.7225, 0.72) == "0.7225 (threshold 0.7200)"
