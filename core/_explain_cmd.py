@@ -10,7 +10,6 @@ import argparse
 
 from govspeech import predictor
 from govspeech._arguments import add_input_format_argument, add_model_arguments
-from govspeech._stdout import write_out
 from govspeech.errors import UsageError, exit_code
 from govspeech.features import clean_speech
 from govspeech.predictor import (
@@ -91,8 +90,9 @@ def cmd_explain(args) -> int:
         ids += [u.sent_id for u in units]
         shown = [u for u in units if args.unit is None or u.sent_id == args.unit]
         if shown:
-            write_out("\n".join([f"== {speech.doc_id}", *(_unit_text(u, (args.role,) if args.role else u.roles,
-                                                                     args.top, thresholds) for u in shown), ""]))
+            print("\n".join([f"== {speech.doc_id}", *(_unit_text(u, (args.role,) if args.role else u.roles,
+                                                                 args.top, thresholds) for u in shown), ""]),
+                  flush=True)
         elif args.unit is not None:
             debris += _debris_text(speech.text, args.unit - speech.first_sent_id)
     if args.unit is not None and args.unit not in ids:

@@ -1,4 +1,9 @@
-"""Atomic writes: a temp file in the target's folder, then a rename."""
+"""Atomic writes: a temp file in the target's folder, then a rename.
+
+No folder is made: an output in a folder that does not exist is refused
+(exit 4), since making one from a mistyped path would hide the typo. Verbs
+that run long call ``check_folder`` before any work.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pathlib import Path
 
 from govspeech.errors import OutputError
 
-__all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text", "check_folder"]
 
 
 def _umask() -> int:
@@ -18,11 +23,19 @@ def _umask() -> int:
     return mask
 
 
+def check_folder(path: str | Path) -> None:
+    """OutputError (exit 4) unless the folder ``path`` would be written in exists."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {folder} is not an existing folder; create it first, or check the "
+                          "path for a typo")
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """``data`` to ``path`` whole or not at all; OutputError (exit 4) when it cannot be written."""
     path = Path(path)
+    check_folder(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
         raise _cannot_write(path, err) from None

@@ -25,8 +25,8 @@ from govspeech._arguments import (
 )
 from govspeech._corpus_verbs import add_corpus_verbs
 from govspeech._explain_cmd import add_explain_verb, check_explain
-from govspeech._stdout import write_out
-from govspeech.atomic import atomic_write_json
+from govspeech._stdout import GuardedStdout, check_stdout
+from govspeech.atomic import atomic_write_json, check_folder
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 from govspeech.features import limits
 from govspeech.predictor import (
@@ -72,6 +72,8 @@ def _progress(args):
 def cmd_cv(args) -> int:
     from govspeech.trainer import cross_validate
 
+    if args.json:
+        check_folder(args.json)  # before the folds, which take minutes
     result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set), report=_progress(args))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
@@ -121,8 +123,7 @@ def cmd_label(args) -> int:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
         raise UsageError("--resume works for text, jsonl and csv; label into a new HTML file")
-    if not args.out and sys.stdout is None:
-        raise OutputError("standard output is closed; give --out FILE, or let the output go somewhere")
+    check_stdout(args.out)
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     if not args.out:
         return _label(args, None)
@@ -141,7 +142,7 @@ def _label(args, out: str | None) -> int:
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                            verbose=args.verbose, excel=args.excel, explain=args.explain)
     if summary.interrupted:
-        resume = "; run again with --resume to go on" if out else ""
+        resume = "; run again with --resume to go on" if sink.resumable else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
         return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
@@ -171,6 +172,9 @@ def cmd_profile(args) -> int:
         raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
     if args.format == "parquet" and (why := parquet_unavailable()):
         raise UsageError(f"{why}; or use --format csv")
+    check_stdout(args.out)
+    if args.out:  # before any work: nothing is written yet
+        check_out(args.out, args.inputs, glob=args.glob, stdin="-", example=f"shares.{args.format}")
     run = profile_inputs(args.inputs, model=args.model, sha256=args.model_sha256, jobs=args.jobs, glob=args.glob,
                          input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                          report=lambda line: print(f"govspeech: {line}", file=sys.stderr))
@@ -178,18 +182,14 @@ def cmd_profile(args) -> int:
     if missing := [f for f in args.by if f not in fields]:
         raise UsageError(f"--by {missing[0]}: no speech has this field; fields found: "
                          f"{', '.join(sorted(fields)) or 'none (metadata comes from JSONL records)'}")
-    try:
-        write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
-    except OSError as err:
-        raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-                          "writable") from None
+    write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
     if len(run.failed) + run.ok > 1 or run.failed:
         print(f"govspeech: {run.ok} ok, {len(run.failed)} failed{named_failures(run.failed_inputs)}", file=sys.stderr)
     return _inputs_exit(run.failed, run.ok)
 
 
 def cmd_structure(args) -> int:
-    write_out(structure_report(args.file, model=args.model, sha256=args.model_sha256, input_format=args.input_format))
+    print(structure_report(args.file, model=args.model, sha256=args.model_sha256, input_format=args.input_format))
     return exit_code("ok")
 
 
@@ -276,8 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with stderr closed: messages go nowhere rather than fail
         sys.stderr = open(os.devnull, "w")
     args = build_parser().parse_args(argv)
+    stdout, sys.stdout = sys.stdout, GuardedStdout(sys.stdout)  # a closed or full one is an OutputError
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # what is still buffered fails here, not silently at exit
+        return code
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
         _quiet_stdout()
         return exit_code("broken pipe")
@@ -289,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govspeech: interrupted", file=sys.stderr)
         return exit_code("interrupted")
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":

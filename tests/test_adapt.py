@@ -79,6 +79,17 @@ def test_export_units_writes_every_unit_with_context_and_empty_gold_columns(root
     assert margins == sorted(margins) and len(margins) == len(rows)
 
 
+@pytest.mark.parametrize("name", ["todo.xlsx", "todo", "todo.tsv"])
+def test_export_units_refuses_an_out_it_would_not_write_as_named(root, tmp_path, capsys, mini_model, name):
+    out = tmp_path / name
+    code, stdout, err = run(capsys, "export-units", root / SPEECH, "--out", out, "--model", "no such model")
+    assert (code, stdout) == (2, "") and err == (f"govspeech: --out {out}: export-units writes a .csv (UTF-8 with BOM, "
+                                                 "opens in Excel) or .jsonl file; give --out with one of those "
+                                                 "extensions, e.g. todo.csv\n")
+    assert not out.exists()
+    assert run(capsys, "export-units", root / SPEECH, "--out", tmp_path / "TODO.CSV", "--model", mini_model)[0] == 0
+
+
 def test_import_labels_reports_every_bad_row_on_one_line_and_writes_nothing(root, tmp_path, capsys, mini_model):
     todo = tmp_path / "todo.csv"
     run(capsys, "export-units", root / SPEECH, "--out", todo, "--model", mini_model)

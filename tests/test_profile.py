@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import sys
 
 import pytest
 from speeches import OTHER, SPEECH
@@ -147,3 +148,48 @@ def test_parquet_without_pyarrow_is_one_clear_line(cli, stream, tmp_path, monkey
     code, _, err = cli("profile", stream, "--format", "parquet", "--out", tmp_path / "p.parquet")
     assert code == 2 and "--format parquet needs pandas and pyarrow (pyarrow is not installed)" in err
     assert not (tmp_path / "p.parquet").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_table_that_cannot_be_written_is_one_line_naming_the_file(cli, stream, tmp_path, monkeypatch, fmt):
+    import errno
+
+    import govspeech.atomic
+
+    if fmt == "parquet":
+        pytest.importorskip("pandas")
+        pytest.importorskip("pyarrow")
+
+    def full_disk(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(govspeech.atomic.os, "replace", full_disk)
+    out = tmp_path / f"shares.{fmt}"
+    code, _, err = cli("profile", stream, "--out", out)
+    assert code == 4 and err.splitlines()[-1].startswith(f"govspeech: cannot write {out} (No space left on device);")
+    assert err.count("cannot write") == 1 and list(tmp_path.iterdir()) == [stream]  # no temp file left
+
+
+def test_a_full_standard_output_names_it_not_none(cli, stream, monkeypatch):
+    with open("/dev/full", "w") as full:
+        monkeypatch.setattr(sys, "stdout", full)
+        code, _, err = cli("profile", stream)
+    assert code == 4 and err.splitlines()[-1] == ("govspeech: cannot write standard output (No space left on device); "
+                                                  "free space or choose another output"), err
+
+
+def test_out_naming_a_folder_or_an_input_is_refused_before_any_work(cli, stream, tmp_path, monkeypatch):
+    import govspeech.cli
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("profiled before --out was checked")
+
+    monkeypatch.setattr(govspeech.cli, "profile_inputs", no_work)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    code, out, err = cli("profile", stream, "--out", folder)
+    assert (code, out) == (4, "") and err == (f"govspeech: --out {folder}: is a folder; name a file to write, "
+                                              f"e.g. {folder / 'shares.csv'}\n")
+    assert list(folder.iterdir()) == []
+    code, _, err = cli("profile", stream, "--out", stream, "--format", "csv")
+    assert code == 4 and "writing it would destroy the input" in err
