@@ -22,7 +22,10 @@ def cmd_export_units(args) -> int:
     from govspeech import predictor
     from govspeech._review import export_rows, write_rows
 
-    fmt = "jsonl" if args.out.lower().endswith(".jsonl") else "csv"
+    fmt = Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in ("csv", "jsonl"):  # before any work: a todo.xlsx would hold CSV
+        raise UsageError(f"--out {args.out}: export-units writes a .csv (UTF-8 with BOM, opens in Excel) or .jsonl "
+                         "file; give --out with one of those extensions, e.g. todo.csv")
     rows = export_rows(predictor.load(args.model, sha256=args.model_sha256), args.inputs, order=args.order)
     write_rows(rows, args.out, fmt)
     print(f"govspeech: wrote {len(rows)} units to {args.out}; fill the gold_<role> columns (1 or 0, empty: the "

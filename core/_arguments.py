@@ -10,7 +10,7 @@ from pathlib import PurePath
 from govspeech.config import ConfigError, parse_override
 from govspeech.predictor import resolve_jobs
 
-__all__ = ["add_input_arguments", "add_model_arguments", "add_training_arguments", "glob_pattern", "jobs",
+__all__ = ["add_input_arguments", "add_input_format_argument", "add_model_arguments", "add_training_arguments", "glob_pattern", "jobs",
            "megabytes", "model_sha256", "override", "verb_parser"]
 
 
@@ -60,11 +60,15 @@ def add_input_arguments(p: argparse.ArgumentParser, *, label_outputs: bool = Fal
                    help="worker processes; 0 or -1: one per core (default 1). Output is the same for any N")
     p.add_argument("--glob", default="*.txt", type=glob_pattern,
                    help="files to label inside folders (default: *.txt); cannot lead out of them")
-    p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
-                   help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), '
-                        "anything else (and -) is speech text")
+    add_input_format_argument(p)
     p.add_argument("--max-file-mb", type=megabytes, metavar="MB",
                    help="refuse larger files and JSONL records (default: features/data/cleaning.toml; 0 = no limit)")
+
+
+def add_input_format_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input-format", choices=("auto", "text", "jsonl"), default="auto",
+                   help='auto: *.jsonl files are JSONL streams ({"id": ..., "text": ...} a line), standard input '
+                        "(-) one when its first lines are JSON records, anything else is speech text")
 
 
 def add_training_arguments(p: argparse.ArgumentParser) -> None:

@@ -9,9 +9,16 @@ from __future__ import annotations
 import argparse
 
 from govspeech import predictor
-from govspeech._arguments import add_model_arguments
+from govspeech._arguments import add_input_format_argument, add_model_arguments
 from govspeech.errors import UsageError, exit_code
-from govspeech.predictor import EXPLAINED_FORMATS, TOP_CONTRIBUTIONS, LabelledUnit, explanation_lines
+from govspeech.features import clean_speech
+from govspeech.predictor import (
+    EXPLAINED_FORMATS,
+    TOP_CONTRIBUTIONS,
+    LabelledUnit,
+    explanation_lines,
+    score_and_threshold,
+)
 
 __all__ = ["add_explain_verb", "check_explain", "cmd_explain"]
 
@@ -31,7 +38,7 @@ def add_explain_verb(verb) -> None:
     p = verb("explain", "why each unit got its roles: score, threshold and the features that pushed it most",
              "govspeech explain speech.txt --unit 12 --role praise")
     p.add_argument("file", metavar="FILE",
-                   help="a speech text file (read as `label` reads it), or - for standard input")
+                   help="a speech text file or a JSONL stream (read as `label` reads it), or - for standard input")
     p.add_argument("--unit", type=int, metavar="N", help="only the unit N, numbered as `govspeech label` numbers it")
     p.add_argument("--top", type=_positive, default=TOP_CONTRIBUTIONS, metavar="K",
                    help=f"features shown per role and stage, largest first; the others are summed "
@@ -39,6 +46,7 @@ def add_explain_verb(verb) -> None:
     p.add_argument("--role", metavar="ROLE",
                    help="explain this role for every unit shown, whether it was given or not (default: the roles "
                         "given)")
+    add_input_format_argument(p)
     add_model_arguments(p)
     p.set_defaults(run=cmd_explain)
 
@@ -58,9 +66,16 @@ def _unit_text(unit: LabelledUnit, roles: tuple[str, ...], top: int, thresholds:
         lines += [f"      {line}" for line in explanation_lines(unit.explanation.as_dict(roles, top))]
     else:
         best = max(unit.scores, key=lambda r: unit.scores[r] - thresholds[r])
-        lines.append(f"      no role; nearest: {best} {unit.scores[best]:.2f} (threshold {thresholds[best]:.2f}); "
+        lines.append(f"      no role; nearest: {best} {score_and_threshold(unit.scores[best], thresholds[best])}; "
                      f"--role {best} says why")
     return "\n".join(lines)
+
+
+def _debris_text(text: str, index: int) -> list[str]:
+    """The unit at ``index`` of a speech's ``text`` when the cleaner drops it as web debris (``label`` skips its
+    sent_id), else nothing: a unit that is not there at all."""
+    units = clean_speech(text).texts
+    return [units[index]] if 0 <= index < len(units) else []
 
 
 def cmd_explain(args) -> int:
@@ -69,16 +84,21 @@ def cmd_explain(args) -> int:
         raise UsageError(f"--role {args.role}: not a role of this model; give one of {', '.join(labeller.roles)}")
     thresholds = dict(zip(labeller.roles, labeller.model.thresholds_.tolist()))
     ids: list[int] = []
-    for speech in predictor.read_speeches(args.file):
+    debris: list[str] = []  # the text of unit --unit where a speech has it as web debris
+    for speech in predictor.input_speeches(args.file, input_format=args.input_format):
         units = labeller.label(speech.text, first_sent_id=speech.first_sent_id, explain=True)
         ids += [u.sent_id for u in units]
         shown = [u for u in units if args.unit is None or u.sent_id == args.unit]
         if shown:
-            print(f"== {speech.doc_id}")
-            print("\n".join(_unit_text(u, (args.role,) if args.role else u.roles, args.top, thresholds)
-                            for u in shown), end="\n\n", flush=True)
+            print("\n".join([f"== {speech.doc_id}", *(_unit_text(u, (args.role,) if args.role else u.roles,
+                                                                 args.top, thresholds) for u in shown), ""]),
+                  flush=True)
+        elif args.unit is not None:
+            debris += _debris_text(speech.text, args.unit - speech.first_sent_id)
     if args.unit is not None and args.unit not in ids:
         numbered = (f"its units are numbered {min(ids)} to {max(ids)} as `govspeech label` prints them (web debris "
                     "left out)") if ids else "it has no unit"
-        raise UsageError(f"--unit {args.unit}: no such unit in {args.file}; {numbered}")
+        what = (f"web debris in {args.file} ({debris[0]!r}), left out as `govspeech label` leaves it out" if debris
+                else f"no such unit in {args.file}")
+        raise UsageError(f"--unit {args.unit}: {what}; {numbered}")
     return exit_code("ok")

@@ -1,4 +1,9 @@
-"""Atomic writes: a temp file in the target's folder, then a rename."""
+"""Atomic writes: a temp file in the target's folder, then a rename.
+
+No folder is made: an output in a folder that does not exist is refused
+(exit 4), since making one from a mistyped path would hide the typo. Verbs
+that run long call ``check_folder`` before any work.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text"]
+from govspeech.errors import OutputError
+
+__all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text", "check_folder"]
 
 
 def _umask() -> int:
@@ -16,10 +23,22 @@ def _umask() -> int:
     return mask
 
 
+def check_folder(path: str | Path) -> None:
+    """OutputError (exit 4) unless the folder ``path`` would be written in exists."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {folder} is not an existing folder; create it first, or check the "
+                          "path for a typo")
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """``data`` to ``path`` whole or not at all; OutputError (exit 4) when it cannot be written."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_folder(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise _cannot_write(path, err) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -27,9 +46,16 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the result is an ordinary file
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise _cannot_write(path, err) from None
         raise
+
+
+def _cannot_write(path: Path, err: OSError) -> OutputError:
+    return OutputError(f"cannot write {path} ({err.strerror or err}); give a file path in a writable folder, "
+                       "with room on its disk")
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:

@@ -18,13 +18,15 @@ import govspeech.predictor as predictor
 from govspeech._adapt_args import add_adapt_verbs
 from govspeech._arguments import (
     add_input_arguments,
+    add_input_format_argument,
     add_model_arguments,
     add_training_arguments,
     verb_parser,
 )
 from govspeech._corpus_verbs import add_corpus_verbs
 from govspeech._explain_cmd import add_explain_verb, check_explain
-from govspeech.atomic import atomic_write_json
+from govspeech._stdout import GuardedStdout, check_stdout
+from govspeech.atomic import atomic_write_json, check_folder
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 from govspeech.features import limits
 from govspeech.predictor import (
@@ -70,6 +72,8 @@ def _progress(args):
 def cmd_cv(args) -> int:
     from govspeech.trainer import cross_validate
 
+    if args.json:
+        check_folder(args.json)  # before the folds, which take minutes
     result = cross_validate(args.config, corpus_path=args.corpus, overrides=dict(args.set), report=_progress(args))
     for role, v in result["per_role"].items():
         print(f"{role:<10} F1 {v['f1']:.3f} ± {v['f1_std']:.3f}")
@@ -119,8 +123,7 @@ def cmd_label(args) -> int:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
     if args.resume and args.format == "html":
         raise UsageError("--resume works for text, jsonl and csv; label into a new HTML file")
-    if not args.out and sys.stdout is None:
-        raise OutputError("standard output is closed; give --out FILE, or let the output go somewhere")
+    check_stdout(args.out)
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     if not args.out:
         return _label(args, None)
@@ -139,7 +142,7 @@ def _label(args, out: str | None) -> int:
                            glob=args.glob, input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                            verbose=args.verbose, excel=args.excel, explain=args.explain)
     if summary.interrupted:
-        resume = "; run again with --resume to go on" if out else ""
+        resume = "; run again with --resume to go on" if sink.resumable else ""
         print(f"govspeech: interrupted after {summary.ok} input(s){resume}", file=sys.stderr)
         return exit_code("interrupted")
     if summary.inputs > 1 or summary.failed or summary.skipped:
@@ -169,6 +172,9 @@ def cmd_profile(args) -> int:
         raise UsageError("--format parquet needs --out FILE (it is not text for standard output)")
     if args.format == "parquet" and (why := parquet_unavailable()):
         raise UsageError(f"{why}; or use --format csv")
+    check_stdout(args.out)
+    if args.out:  # before any work: nothing is written yet
+        check_out(args.out, args.inputs, glob=args.glob, stdin="-", example=f"shares.{args.format}")
     run = profile_inputs(args.inputs, model=args.model, sha256=args.model_sha256, jobs=args.jobs, glob=args.glob,
                          input_format=args.input_format, max_bytes=_max_bytes(args.max_file_mb),
                          report=lambda line: print(f"govspeech: {line}", file=sys.stderr))
@@ -176,18 +182,14 @@ def cmd_profile(args) -> int:
     if missing := [f for f in args.by if f not in fields]:
         raise UsageError(f"--by {missing[0]}: no speech has this field; fields found: "
                          f"{', '.join(sorted(fields)) or 'none (metadata comes from JSONL records)'}")
-    try:
-        write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
-    except OSError as err:
-        raise OutputError(f"cannot write {args.out} ({err.strerror or err}); check that its folder exists and is "
-                          "writable") from None
+    write_table(run.table(by=args.by, dedupe=args.dedupe), run.roles, args.out, args.format, by=args.by)
     if len(run.failed) + run.ok > 1 or run.failed:
         print(f"govspeech: {run.ok} ok, {len(run.failed)} failed{named_failures(run.failed_inputs)}", file=sys.stderr)
     return _inputs_exit(run.failed, run.ok)
 
 
 def cmd_structure(args) -> int:
-    print(structure_report(args.file, model=args.model, sha256=args.model_sha256))
+    print(structure_report(args.file, model=args.model, sha256=args.model_sha256, input_format=args.input_format))
     return exit_code("ok")
 
 
@@ -209,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verb_parser(verbs, "label", "label the units of speech files",
-              "govspeech label speech.txt --out labels.csv")
+                    "govspeech label speech.txt --out labels.csv")
     add_input_arguments(p)
     p.add_argument("--format", choices=("text", "jsonl", "csv", "html"),
                    help="default: from --out's extension (.jsonl, .csv, .html, .txt), else text; html: one "
@@ -223,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_label)
 
     p = verb_parser(verbs, "profile", "per speech (or group), how many units carry each role",
-              "govspeech profile speeches.jsonl --by year --out shares.csv")
+                    "govspeech profile speeches.jsonl --by year --out shares.csv")
     add_input_arguments(p, label_outputs=True)
     p.add_argument("--by", nargs="+", default=[], metavar="FIELD",
                    help="one row per group of these metadata fields (give it after the inputs)")
@@ -235,26 +237,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_profile)
 
     p = verb_parser(verbs, "structure", "the outline of a speech: each part's heading, predicted roles and role shares",
-              "govspeech structure speech.txt")
-    p.add_argument("file", metavar="FILE", help="a speech text file (read as `label` reads it), or - for standard input")
+                    "govspeech structure speech.txt")
+    p.add_argument("file", metavar="FILE",
+                   help="a speech text file or a JSONL stream (read as `label` reads it), or - for standard input")
+    add_input_format_argument(p)
     add_model_arguments(p)
     p.set_defaults(run=cmd_structure)
     add_explain_verb(functools.partial(verb_parser, verbs))
 
     p = verb_parser(verbs, "train", "train a model from a config",
-              "govspeech train --config my.toml --out mymodel --verbose")
+                    "govspeech train --config my.toml --out mymodel --verbose")
     add_training_arguments(p)
     p.add_argument("--out", help="model directory to write (model.json + arrays.npz)")
     p.set_defaults(run=cmd_train)
 
     p = verb_parser(verbs, "cv", "document-grouped cross-validation over train+dev",
-              "govspeech cv --config configs/default.toml --set model.C=2 --json cv.json")
+                    "govspeech cv --config configs/default.toml --set model.C=2 --json cv.json")
     add_training_arguments(p)
     p.add_argument("--json", help="also write the figures as JSON here")
     p.set_defaults(run=cmd_cv)
 
     p = verb_parser(verbs, "evaluate", "score a model on a corpus-format file, as label would label it",
-              "govspeech evaluate --data my_corpus.jsonl --model mymodel --split test")
+                    "govspeech evaluate --data my_corpus.jsonl --model mymodel --split test")
     p.add_argument("--data", required=True, help="JSONL in the corpus format")
     p.add_argument("--split", choices=("test", "dev", "train", "all"),
                    help="the units to score (default: test when the file has splits, else all)")
@@ -272,8 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with stderr closed: messages go nowhere rather than fail
         sys.stderr = open(os.devnull, "w")
     args = build_parser().parse_args(argv)
+    stdout, sys.stdout = sys.stdout, GuardedStdout(sys.stdout)  # a closed or full one is an OutputError
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # what is still buffered fails here, not silently at exit
+        return code
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
         _quiet_stdout()
         return exit_code("broken pipe")
@@ -285,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govspeech: interrupted", file=sys.stderr)
         return exit_code("interrupted")
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":

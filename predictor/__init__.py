@@ -1,6 +1,7 @@
 """Label new speeches with a trained model: ``predictor.load().label(text)``."""
 
 from govspeech.errors import ModelError
+from govspeech.predictor._batch import input_speeches
 from govspeech.predictor._explain import (
                                TOP_CONTRIBUTIONS,
                                Contribution,
@@ -8,6 +9,7 @@ from govspeech.predictor._explain import (
                                UnitExplanation,
                                explain,
                                explanation_lines,
+                               score_and_threshold,
 )
 from govspeech.predictor._format import ARRAYS, FORMAT_VERSION, META, encode_model, read_model
 from govspeech.predictor._guard import OutputError, OutputLock, check_out
@@ -62,6 +64,7 @@ __all__ = [
                                "encode_model",
                                "explain",
                                "explanation_lines",
+                               "input_speeches",
                                "label_inputs",
                                "load",
                                "load_model",
@@ -74,6 +77,7 @@ __all__ = [
                                "read_speeches",
                                "render",
                                "resolve_jobs",
+                               "score_and_threshold",
                                "speech_structure",
                                "speeches_of",
                                "structure_report",

@@ -39,7 +39,7 @@ from govspeech.predictor._resume import InputKey
 from govspeech.predictor._stdin_sniff import stdin_is_jsonl
 
 __all__ = ["INPUT_FORMATS", "JSONL_SUFFIX", "Done", "Failure", "Item", "Note", "Skipped", "SpeechItem",
-           "expand_inputs", "iter_speeches"]
+           "expand_inputs", "input_speeches", "iter_speeches"]
 
 INPUT_FORMATS = ("auto", "text", "jsonl")
 JSONL_SUFFIX = ".jsonl"
@@ -211,3 +211,16 @@ def iter_speeches(inputs: list[str], *, glob: str = "*.txt", input_format: str =
                 yield from _text_speeches(name, given[name], max_bytes=max_bytes, skip=skip, check_meta=check_meta)
         except InputError as err:
             yield Failure(display_name(name), str(err), err.kind)
+
+
+def input_speeches(name: str, *, input_format: str = "auto", max_bytes: int | None = None) -> Iterator[SpeechItem]:
+    """The speeches of one file (or ``-``) as `govspeech label` reads it: a text file's, or each record's of a
+    JSONL stream, for a verb that shows one input (``explain``); InputError at the first part that cannot be read."""
+    if input_format not in INPUT_FORMATS:
+        raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, got {input_format!r}")
+    reader = _jsonl_speeches if _is_jsonl(name, input_format, max_bytes) else _text_speeches
+    for item in reader(name, 1, max_bytes=max_bytes, skip=_never, check_meta=_any_meta):
+        if isinstance(item, Failure):
+            raise InputError(item.message, kind=item.kind)
+        if isinstance(item, SpeechItem):
+            yield item

@@ -21,7 +21,7 @@ import numpy as np
 from govspeech.predictor._infer import ArrayModel, Stages, logistic
 
 __all__ = ["CONTEXT_WORDS", "EXPLANATION", "TOP_CONTRIBUTIONS", "Contribution", "Terms", "UnitExplanation",
-           "context_words", "explain", "explain_stages", "explanation_lines"]
+           "context_words", "explain", "explain_stages", "explanation_lines", "is_explanation"]
 
 EXPLANATION = "explanation"  # the field of a unit's row (JSONL, HTML) that holds it: label --explain
 TOP_CONTRIBUTIONS = 5  # contributions shown per role and stage; the others are summed
@@ -125,15 +125,19 @@ class Terms:
     def score(self) -> float:
         return float(logistic(np.asarray(self.logit)))
 
-    def _order(self) -> np.ndarray:
-        """Columns by the size of their contribution, largest first (ties: in column order)."""
-        return np.argsort(-np.abs(self.contributions), kind="stable")
+    def _order(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Columns by the size of their contribution, largest first (ties: in column order): the ``k`` first, the
+        others."""
+        if k < 0:  # a slice would read it from the end
+            raise ValueError(f"a number of contributions, 0 or more, expected; got {k}")
+        order = np.argsort(-np.abs(self.contributions), kind="stable")
+        return order[:k], order[k:]
 
     def top(self, k: int = TOP_CONTRIBUTIONS) -> list[Contribution]:
         """The ``k`` contributions of largest size, largest first."""
         contributions = self.contributions
         out = []
-        for j in self._order()[:k]:
+        for j in self._order(k)[0]:
             feature, description = self.names.named(int(self.columns[j]), float(self.values[j]))
             out.append(Contribution(feature, description, float(self.values[j]), float(self.weights[j]),
                                     float(contributions[j])))
@@ -141,7 +145,7 @@ class Terms:
 
     def rest(self, k: int = TOP_CONTRIBUTIONS) -> float:
         """The sum of the contributions not among the ``k`` largest."""
-        return float(self.contributions[self._order()[k:]].sum())
+        return float(self.contributions[self._order(k)[1]].sum())
 
     def as_dict(self, k: int = TOP_CONTRIBUTIONS) -> dict:
         return {"score": round(self.score, 4), "logit": round(self.logit, DECIMALS),
@@ -212,9 +216,23 @@ def explain(model: ArrayModel, units) -> list[UnitExplanation]:
     return explain_stages(model, model.stages(units))
 
 
+def is_explanation(value, labels: Sequence[str]) -> bool:
+    """Whether a row's ``explanation`` field is what ``label --explain`` writes for a unit with ``labels``
+    (``UnitExplanation.as_dict``), not a metadata field of that name in an output written without it."""
+    return (isinstance(value, dict) and list(value) == list(labels)
+            and all(isinstance(entry, dict) and {"logit", "contributions"} <= entry.keys() for entry in value.values()))
+
+
 def _terms_text(entry: Mapping) -> str:
     parts = [f"{c['description']} {c['contribution']:+.2f}" for c in entry["contributions"]]
     return "; ".join([*parts, f"other features {entry['rest']:+.2f}", f"intercept {entry['intercept']:+.2f}"])
+
+
+def score_and_threshold(score: float, threshold: float) -> str:
+    """"0.93 (threshold 0.72)": two decimals, or four where two would make a score below its threshold read
+    as equal to it (0.7189 against 0.72)."""
+    digits = 2 if f"{score:.2f}" != f"{threshold:.2f}" else 4
+    return f"{score:.{digits}f} (threshold {threshold:.{digits}f})"
 
 
 def explanation_lines(explained: Mapping) -> list[str]:
@@ -222,7 +240,7 @@ def explanation_lines(explained: Mapping) -> list[str]:
     its first stage (a stacked model)."""
     lines = []
     for role, entry in explained.items():
-        lines.append(f"{role} {entry['score']:.2f} (threshold {entry['threshold']:.2f}): {_terms_text(entry)}")
+        lines.append(f"{role} {score_and_threshold(entry['score'], entry['threshold'])}: {_terms_text(entry)}")
         if "first_stage" in entry:
             first = entry["first_stage"]
             lines.append(f"  first stage {role} {first['score']:.2f}: {_terms_text(first)}")

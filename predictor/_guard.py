@@ -14,6 +14,7 @@ import errno
 import os
 from pathlib import Path
 
+from govspeech.atomic import check_folder
 from govspeech.errors import OutputError
 
 __all__ = ["OutputError", "OutputLock", "check_out", "companion", "lock_path"]
@@ -45,11 +46,13 @@ def _inside(path: Path, folder: Path, glob: str) -> bool:
     return relative.match(glob)
 
 
-def check_out(out: str | Path, inputs: list[str], *, glob: str, stdin: str) -> None:
-    """OutputError unless ``out`` is safe to write for these inputs; nothing is written."""
+def check_out(out: str | Path, inputs: list[str], *, glob: str, stdin: str, example: str = "labels.jsonl") -> None:
+    """OutputError unless ``out`` is safe to write for these inputs; nothing is written. ``example``: a file name
+    the verb writes, suggested when ``out`` is a folder."""
     out = Path(out)
     if out.is_dir():
-        raise OutputError(f"--out {out}: is a folder; name a file to write, e.g. {out / 'labels.jsonl'}")
+        raise OutputError(f"--out {out}: is a folder; name a file to write, e.g. {out / example}")
+    check_folder(out)
     targets = [out] + [companion(out, s) for s in (".partial", ".lock", ".resume.jsonl")]
     for name in inputs:
         if name == stdin:

@@ -23,14 +23,13 @@ from govspeech.predictor._html import page_head, page_tail, speech_section
 from govspeech.predictor._labeller import LabelledUnit
 from govspeech.predictor._profile import speech_profile
 
-__all__ = ["EXPLAINED_FORMATS", "FORMATS", "OUTPUT_FIELDS", "Layout", "MetaColumns", "cell", "check_fields",
+__all__ = ["EXPLAINED_FORMATS", "FORMATS", "UNIT_FIELDS", "Layout", "MetaColumns", "cell", "check_fields",
            "csv_lines", "header", "meta_columns_of_header", "render", "reserved_fields", "table_columns", "table_row",
            "trailer", "unit_row"]
 
 FORMATS = ("text", "jsonl", "csv", "html")
 UNIT_FIELDS = ("doc_id", "sent_id", "text", "labels", "scores")
 EXPLAINED_FORMATS = ("jsonl", "html")  # the formats that can hold an explanation (label --explain)
-OUTPUT_FIELDS = (*UNIT_FIELDS, EXPLANATION)  # what a JSONL output row holds besides metadata
 LABEL_SEPARATOR = ";"  # joins the labels in a CSV cell
 SCORE_PREFIX = "score_"
 BOM = "\ufeff"  # --excel: lets Excel read the CSV as UTF-8
@@ -47,12 +46,12 @@ class Layout:
     explain: bool = False
 
 
-def unit_row(doc_id: str, unit: LabelledUnit, meta: Mapping | None = None) -> dict:
+def unit_row(doc_id: str, unit: LabelledUnit, meta: Mapping | None = None, *, explained: bool = True) -> dict:
     """A labelled unit as one JSONL output line (and one Dask bag row) holds it: its fields, its ``explanation``
-    of the roles it got when it has one, then the metadata."""
+    of the roles it got when it has one (and ``explained``; a profile has no use for it), then the metadata."""
     row = {"doc_id": doc_id, "sent_id": unit.sent_id, "text": unit.text, "labels": list(unit.roles),
            "scores": dict(unit.scores)}
-    if unit.explanation is not None:
+    if explained and unit.explanation is not None:
         row[EXPLANATION] = unit.explanation.as_dict(unit.roles)
     return {**row, **(meta or {})}
 
@@ -126,7 +125,8 @@ def render(doc_id: str, units: list[LabelledUnit], layout: Layout, meta: Mapping
            speech_text: str = "") -> str:
     """The units of one speech in the output format (CSV: ``meta`` as ``MetaColumns`` gives it, in column order;
     HTML: ``speech_text``, the speech as read, shows where its lines break)."""
-    rows = [unit_row(doc_id, u, meta) for u in units]
+    # HTML: the metadata heads the section; on a unit, a field named explanation would pass for one
+    rows = [unit_row(doc_id, u, None if layout.fmt == "html" else meta) for u in units]
     if layout.fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if layout.fmt == "csv":

@@ -113,7 +113,7 @@ def _label_item(item: Item, layout: Layout | None) -> Result:
     units = labeller.label(item.text, notes=notes, first_sent_id=item.first_sent_id,
                            explain=layout is not None and layout.explain)
     text = render(item.doc_id, units, layout, item.meta, speech_text=item.text) if layout else ""
-    rows = [unit_row(item.doc_id, u) for u in units]
+    rows = [unit_row(item.doc_id, u, explained=False) for u in units]  # for the profile: roles, not reasons
     key = speech_key(rows) if layout is None else ""  # only profiles look for duplicates
     return Rendered(item.doc_id, text, len(units), tuple(notes),
                     profile=speech_profile(item.doc_id, rows, labeller.roles, item.meta), key=key, source=item.source)

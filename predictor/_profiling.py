@@ -10,17 +10,20 @@ the speech's metadata. Each input is whole or failed, as in `label`.
 
 from __future__ import annotations
 
+import io
 import json
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govspeech.atomic import atomic_write_bytes, atomic_write_text
 from govspeech.errors import BAD_RECORD, InputError
 from govspeech.predictor._batch import JSONL_SUFFIX, Done, Failure, Note, expand_inputs, iter_speeches
+from govspeech.predictor._explain import EXPLANATION, is_explanation
 from govspeech.predictor._inputs import STDIN
 from govspeech.predictor._labeller import load
-from govspeech.predictor._output import OUTPUT_FIELDS, cell, check_fields, csv_lines
+from govspeech.predictor._output import UNIT_FIELDS, cell, check_fields, csv_lines
 from govspeech.predictor._parallel import Rendered, label_stream
 from govspeech.predictor._profile import (
     chain_keys,
@@ -97,7 +100,8 @@ def _label_output(name: str, roles: tuple[str, ...], reserved: frozenset[str]) -
         yield Failure(name, str(err), err.kind)
         return
     for doc_id, rows in speeches:
-        meta = {k: v for k, v in rows[0].items() if k not in OUTPUT_FIELDS}
+        explained = all(is_explanation(row.get(EXPLANATION), row.get("labels", ())) for row in rows)  # --explain
+        meta = {k: v for k, v in rows[0].items() if k not in UNIT_FIELDS and not (k == EXPLANATION and explained)}
         try:
             if tuple(rows[0].get("scores", ())) != roles:
                 raise InputError(f"{name}: {doc_id}: labelled with the roles {', '.join(rows[0].get('scores', ()))}, "
@@ -193,21 +197,24 @@ def parquet_unavailable() -> str:
 
 
 def write_table(rows: list[dict], roles, out: str | None, fmt: str, *, by: Sequence[str] = ()) -> None:
-    """A profile table as CSV, JSONL (to ``out`` atomically, or standard output) or parquet (``out`` only)."""
+    """A profile table as CSV, JSONL (to ``out`` atomically, or standard output) or parquet (``out`` only);
+    OutputError naming what could not be written."""
     columns = _columns(rows, roles, by)
     if fmt == "parquet":
-        import os
-
         import pandas as pd
 
         assert out is not None  # parquet is written to a file only (the caller checks)
-        partial = f"{out}.partial"
-        pd.DataFrame(rows, columns=columns).to_parquet(partial, index=False)
-        os.replace(partial, out)
+        buffer = io.BytesIO()
+        pd.DataFrame(rows, columns=columns).to_parquet(buffer, index=False)
+        atomic_write_bytes(out, buffer.getvalue())
         return
-    sink = OutputSink(out, fmt)
     if fmt == "jsonl":
-        sink.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     else:
-        sink.write(csv_lines([columns, *([cell(row.get(c)) for c in columns] for row in rows)]))
+        text = csv_lines([columns, *([cell(row.get(c)) for c in columns] for row in rows)])
+    if out is not None:
+        atomic_write_text(out, text)
+        return
+    sink = OutputSink(None, fmt)
+    sink.write(text)
     sink.finish()

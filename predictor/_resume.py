@@ -23,9 +23,10 @@ from pathlib import Path
 
 from govspeech.predictor._guard import OutputError, companion
 
-__all__ = ["JOURNAL_SUFFIX", "InputKey", "Journal"]
+__all__ = ["JOURNAL_SUFFIX", "RESUMABLE_FORMATS", "InputKey", "Journal"]
 
 JOURNAL_SUFFIX = ".resume.jsonl"
+RESUMABLE_FORMATS = ("text", "jsonl", "csv")  # an HTML page closes at its end: it cannot be appended to
 _VERSION = 1
 
 InputKey = tuple[str, int]  # (source, occurrence of that source among the inputs, from 1)

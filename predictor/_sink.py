@@ -8,7 +8,8 @@ Standard output is flushed speech by speech, for a reader of the stream.
 finished ``OUT`` holds) and reports the inputs already there, to be skipped,
 from the journal ``OUT.resume.jsonl`` (``predictor._resume``). A write that
 fails (a full disk) raises ``OutputError`` with the partial file cut back to
-its last whole input, for ``--resume``.
+its last whole input, for ``--resume``. A format that cannot be resumed (HTML)
+keeps no journal, and an interrupted or failed run of it leaves nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import TextIO
 
 from govspeech.errors import OutputError
 from govspeech.predictor._guard import companion
-from govspeech.predictor._resume import InputKey, Journal
+from govspeech.predictor._resume import RESUMABLE_FORMATS, InputKey, Journal
 
 __all__ = ["OutputSink"]
 
@@ -49,21 +50,25 @@ class OutputSink:
             return
         self.path = Path(out)
         self.partial = companion(self.path, ".partial")  # in the output's own folder: the rename is atomic
+        copied = resume and not self.partial.exists() and self.path.exists()
         try:
-            if resume and not self.partial.exists() and self.path.exists():
+            if copied:
                 shutil.copyfile(self.path, self.partial)  # a finished run: go on from a copy, OUT stays whole
             size = self.partial.stat().st_size if resume and self.partial.exists() else 0
-            self._journal = Journal(self.path, fmt, resume=resume, output_size=size, model_sha256=model_sha256,
-                                    explain=explain)
-            keep = self._journal.end
+            if fmt in RESUMABLE_FORMATS:
+                self._journal = Journal(self.path, fmt, resume=resume, output_size=size, model_sha256=model_sha256,
+                                        explain=explain)
+            keep = self._journal.end if self._journal else 0
             handle = open(self.partial, "r+b") if keep else open(self.partial, "wb")
             self.first_line = handle.readline() if isinstance(handle, io.BufferedRandom) else b""
             handle.truncate(keep)  # a torn or uncommitted tail goes
             handle.seek(keep)
             self._handle = handle
-        except OutputError:
-            raise
-        except OSError as err:
+        except OSError as err:  # OutputError too: the journal refused to go on
+            if copied:  # nothing was labelled: leave the folder as it was
+                self.partial.unlink(missing_ok=True)
+            if isinstance(err, OutputError):
+                raise
             raise OutputError(f"cannot write {self.path} ({err.strerror or err}); check that its folder exists "
                               "and is writable") from None
         self._empty = keep == 0
@@ -99,16 +104,23 @@ class OutputSink:
             if self.path and time.monotonic() - self._synced >= FSYNC_SECONDS:
                 self._sync()
 
-    def _out(self) -> tuple[io.BufferedRandom | io.BufferedWriter, Journal, Path, Path]:
-        """``--out``'s partial file, its journal, its path and final path; only called when ``self.path`` is set."""
-        assert isinstance(self._handle, (io.BufferedRandom, io.BufferedWriter)) and self._journal is not None
+    @property
+    def resumable(self) -> bool:
+        """Whether an interrupted run can go on with --resume (``--out`` in a format that keeps a journal)."""
+        return self._journal is not None
+
+    def _out(self) -> tuple[io.BufferedRandom | io.BufferedWriter, Journal | None, Path, Path]:
+        """``--out``'s partial file, its journal (None: HTML), its path and final path; only called when
+        ``self.path`` is set."""
+        assert isinstance(self._handle, (io.BufferedRandom, io.BufferedWriter))
         assert self.partial is not None and self.path is not None
         return self._handle, self._journal, self.partial, self.path
 
     def _sync(self) -> None:
         handle, journal, _, _ = self._out()
         os.fsync(handle.fileno())  # the output first: the journal never names what is not on disk
-        journal.sync()
+        if journal:
+            journal.sync()
         self._synced = time.monotonic()
 
     def rollback(self, mark: int) -> None:
@@ -126,15 +138,19 @@ class OutputSink:
                 self._sync()
                 handle, journal, partial, path = self._out()
                 handle.close()
-                journal.close()
+                if journal:
+                    journal.close()
                 os.replace(partial, path)
 
     def abandon(self) -> None:
-        """Close on interruption; the partial file stays for --resume."""
+        """Close on interruption; the partial file stays for --resume (or goes, when it cannot be resumed)."""
         if self.path:
-            handle, journal, _, _ = self._out()
+            handle, journal, partial, _ = self._out()
             handle.close()
-            journal.close()
+            if journal:
+                journal.close()
+            else:
+                partial.unlink(missing_ok=True)
 
     @contextmanager
     def _failing(self):
@@ -143,18 +159,23 @@ class OutputSink:
         --resume."""
         try:
             yield
-        except BrokenPipeError:
+        except (BrokenPipeError, OutputError):  # an OutputError: the CLI's standard output said what failed
             raise
         except OSError as err:
-            where = self.partial if self.path else "standard output"
+            where = self.partial if self.resumable else self.path or "standard output"  # HTML: no partial is kept
             if self.path:
                 self._drop()
             raise OutputError(f"cannot write {where} ({err.strerror or err}); free space or choose another "
-                              "output" + ("; then run again with --resume to go on" if self.path else "")) from None
+                              "output" + ("; then run again with --resume to go on" if self.resumable else "")) from None
 
     def _drop(self) -> None:
-        """Cut the partial file back to the last committed input and close it, dropping unwritten buffers."""
-        handle, journal, _, _ = self._out()
+        """Cut the partial file back to the last committed input (or remove it, when it cannot be resumed) and
+        close it, dropping unwritten buffers."""
+        handle, journal, partial, _ = self._out()
+        if journal is None:
+            handle.raw.close()
+            partial.unlink(missing_ok=True)
+            return
         try:
             os.ftruncate(handle.fileno(), journal.end)
         except OSError:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from govspeech.features import outline
-from govspeech.predictor._inputs import read_speeches
+from govspeech.predictor._batch import input_speeches
 from govspeech.predictor._labeller import load
 
 __all__ = ["HeadingView", "SpeechStructure", "format_structure", "speech_structure", "structure_report"]
@@ -79,8 +79,10 @@ def format_structure(doc_id: str, structure: SpeechStructure) -> str:
     return "\n".join(lines)
 
 
-def structure_report(path: str, *, model: str | None = None, sha256: str | None = None) -> str:
-    """The tree of every speech in the file at ``path`` (read as ``govspeech label`` reads it), one after another."""
+def structure_report(path: str, *, model: str | None = None, sha256: str | None = None,
+                     input_format: str = "auto") -> str:
+    """The tree of every speech in the file at ``path`` (read as ``govspeech label`` reads it: a text file, or
+    each record of a JSONL stream), one after another."""
     labeller = load(model, sha256=sha256)
     return "\n\n".join(format_structure(s.doc_id, speech_structure(labeller, s.text, first_sent_id=s.first_sent_id))
-                       for s in read_speeches(path))
+                       for s in input_speeches(path, input_format=input_format))

@@ -79,6 +79,17 @@ def test_export_units_writes_every_unit_with_context_and_empty_gold_columns(root
     assert margins == sorted(margins) and len(margins) == len(rows)
 
 
+@pytest.mark.parametrize("name", ["todo.xlsx", "todo", "todo.tsv"])
+def test_export_units_refuses_an_out_it_would_not_write_as_named(root, tmp_path, capsys, mini_model, name):
+    out = tmp_path / name
+    code, stdout, err = run(capsys, "export-units", root / SPEECH, "--out", out, "--model", "no such model")
+    assert (code, stdout) == (2, "") and err == (f"govspeech: --out {out}: export-units writes a .csv (UTF-8 with BOM, "
+                                                 "opens in Excel) or .jsonl file; give --out with one of those "
+                                                 "extensions, e.g. todo.csv\n")
+    assert not out.exists()
+    assert run(capsys, "export-units", root / SPEECH, "--out", tmp_path / "TODO.CSV", "--model", mini_model)[0] == 0
+
+
 def test_import_labels_reports_every_bad_row_on_one_line_and_writes_nothing(root, tmp_path, capsys, mini_model):
     todo = tmp_path / "todo.csv"
     run(capsys, "export-units", root / SPEECH, "--out", todo, "--model", mini_model)
@@ -229,9 +240,11 @@ def test_the_output_format_follows_the_out_extension(root, tmp_path, cli, suffix
 def test_resume_refuses_another_model(root, tmp_path, capsys, mini_model):
     out = tmp_path / "labels.jsonl"
     assert run(capsys, "label", root / SPEECH, "--out", out, "--model", mini_model)[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     code, _, err = run(capsys, "label", root / SPEECH, root / "data/raw/001_9f8900bff870adf4.txt", "--out", out,
                        "--resume")  # the shipped model, not the one the output was labelled with
     assert code == 4 and "labelled by the model whose model.json has sha256" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # refused: nothing left behind
     code, _, err = run(capsys, "label", root / SPEECH, root / "data/raw/001_9f8900bff870adf4.txt", "--out", out,
                        "--resume", "--model", mini_model)
     assert code == 0, err
@@ -241,8 +254,10 @@ def test_resume_refuses_to_mix_rows_with_and_without_explanations(root, tmp_path
     out = tmp_path / "labels.jsonl"
     second = root / "data/raw/001_9f8900bff870adf4.txt"
     assert run(capsys, "label", root / SPEECH, "--out", out, "--model", mini_model, "--explain")[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     code, _, err = run(capsys, "label", root / SPEECH, second, "--out", out, "--resume", "--model", mini_model)
     assert code == 4 and "written with --explain; resume with --explain" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # refused: no copy left to resume from
     code, _, err = run(capsys, "label", root / SPEECH, second, "--out", out, "--resume", "--model", mini_model,
                        "--explain")
     assert code == 0, err

@@ -95,7 +95,7 @@ def test_many_files_one_bad_each_kind_the_good_ones_complete(run, tmp_path, good
 
 def test_output_that_cannot_be_written_exits_4(run, tmp_path, good):
     code, _, err = run(good, "--out", tmp_path / "no" / "such" / "dir" / "out.txt")
-    assert code == 4 and "check that its folder exists" in err
+    assert code == 4 and "is not an existing folder; create it first" in err
 
 
 def test_resume_needs_out(run, good):

@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from speeches import SPEECH, govspeech
@@ -116,3 +119,85 @@ def test_a_fold_without_some_role_is_refused_clearly(fixtures):
     units = [u for u in units if "goal" not in u.labels or u.doc_id == only_goal_doc]
     with pytest.raises(CorpusError, match="no goal units to train on"):
         out_of_fold_proba(RoleModel, units, 2)
+
+
+def test_an_output_that_cannot_be_written_exits_4_in_one_line(tmp_path, fixtures, mini_model, good):
+    folder = tmp_path / "taken.jsonl"  # an extension export-units writes
+    folder.mkdir()  # the output named is a folder: written through a temp file, the rename fails
+    for args in (["evaluate", "--data", fixtures / "mini_corpus.jsonl", "--model", mini_model, "--split", "all",
+                  "--json", folder],
+                 ["export-units", good, "--model", mini_model, "--out", folder]):
+        result = govspeech(*args)
+        assert result.returncode == 4 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.splitlines()[-1].startswith(f"govspeech: cannot write {folder} (Is a directory);")
+    assert [p.name for p in tmp_path.iterdir() if p.name != good.name] == ["taken.jsonl"]  # no temp file left
+    assert list(folder.iterdir()) == []
+
+
+def _stdout_verbs(root, fixtures, mini_model, good):
+    """Verbs whose output is standard output, each with arguments that succeed."""
+    corpus = fixtures / "mini_corpus.jsonl"
+    return {
+        "profile": ["profile", good, "--model", mini_model],
+        "debris": ["debris", "--data", corpus],
+        "agreement": ["agreement", "--first", root / "data/annotation/pass_a.jsonl",
+                      "--second", root / "data/annotation/pass_b.jsonl"],
+        "evaluate": ["evaluate", "--data", corpus, "--model", mini_model, "--split", "all"],
+        "init-config": ["init-config"],
+    }
+
+
+@pytest.mark.parametrize("verb", ["profile", "debris", "agreement", "evaluate", "init-config"])
+def test_a_full_or_closed_standard_output_exits_4_in_one_line_for_every_verb(root, fixtures, mini_model, good, verb):
+    command = [sys.executable, "-m", "govspeech.cli", *map(str, _stdout_verbs(root, fixtures, mini_model, good)[verb])]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    last = result.stderr.splitlines()[-1] if result.stderr else ""
+    assert result.returncode == 4 and "Traceback" not in result.stderr, result.stderr
+    assert last == "govspeech: cannot write standard output (No space left on device); free space or choose another output"
+    closed = subprocess.run(command, preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300)
+    assert closed.returncode == 4 and "Traceback" not in closed.stderr, closed.stderr
+    assert closed.stderr.splitlines()[-1].startswith("govspeech: standard output is closed; ")
+
+
+@pytest.mark.parametrize("verb", ["label", "profile", "evaluate", "export-units", "import-labels", "train"])
+def test_an_output_in_a_missing_folder_is_refused_and_no_folder_is_made(fixtures, mini_model, good, tmp_path, capsys,
+                                                                        monkeypatch, verb):
+    import govspeech.predictor as predictor
+    import govspeech.trainer._train as training
+    from govspeech.cli import main
+
+    todo = tmp_path / "todo.jsonl"  # an export-units file, for import-labels
+    assert main(["export-units", str(good), "--model", str(mini_model), "--out", str(todo)]) == 0
+    missing = tmp_path / "typo" / "results"
+    out = missing / {"train": "model", "evaluate": "scores.json"}.get(verb, "out.jsonl")
+    model, corpus = ["--model", mini_model], fixtures / "mini_corpus.jsonl"
+    args = {"label": ["label", good, *model, "--out", out], "profile": ["profile", good, *model, "--out", out],
+            "evaluate": ["evaluate", "--data", corpus, *model, "--split", "all", "--json", out],
+            "export-units": ["export-units", good, *model, "--out", out],
+            "import-labels": ["import-labels", todo, "--out", out],
+            "train": ["train", "--config", fixtures / "mini.toml", "--corpus", corpus, "--out", out]}[verb]
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("worked before the output's folder was checked")
+
+    if verb in ("label", "profile", "train"):  # the long-running verbs check before any work
+        monkeypatch.setattr(predictor.Labeller, "label", no_work)
+        monkeypatch.setattr(training, "_load", no_work)
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    err = capsys.readouterr().err
+    assert code == 4 and "Traceback" not in err, err
+    assert err.splitlines()[-1] == (f"govspeech: cannot write {out}: {missing} is not an existing folder; create it "
+                                    "first, or check the path for a typo")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_train_makes_the_model_folder_it_is_given(fixtures, tmp_path, capsys):
+    from govspeech.cli import main
+
+    out = tmp_path / "models" / "mine"
+    (tmp_path / "models").mkdir()
+    assert main(["train", "--config", str(fixtures / "mini.toml"), "--corpus", str(fixtures / "mini_corpus.jsonl"),
+                 "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["arrays.npz", "model.json"]

@@ -4,15 +4,19 @@ speech; their names read; `govspeech explain` and `label --explain` show them, a
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from speeches import OTHER, SPEECH, govspeech
 
 import govspeech.predictor as predictor
 from govspeech.cli import main
 from govspeech.features import ROLES, as_units, clean_speech, normalize_text, sequence_feature_names
-from govspeech.predictor import explain, explanation_lines
+from govspeech.predictor import explain, explanation_lines, score_and_threshold
 from govspeech.predictor._explain import context_words
 
 SAMPLE = "data/raw/000_8446d01601e08bac.txt"
@@ -207,3 +211,75 @@ def test_profile_reads_an_explained_output_as_the_plain_one(root, tmp_path, caps
         assert main(["profile", str(output)]) == 0
         profiles.append(capsys.readouterr().out)
     assert profiles[0] == profiles[1] and "explanation" not in profiles[1] and len(profiles[0].splitlines()) == 2
+
+
+def _unit_lines(out: str) -> list[str]:
+    """The `== doc_id` and unit lines of `label --format text` or `explain` output (not the explanation lines)."""
+    return [line for line in out.splitlines() if line.startswith("== ") or re.match(r" *\d+  \[", line)]
+
+
+def test_explain_reads_a_jsonl_stream_as_label_does_from_a_file_and_from_stdin(tmp_path, mini_model, capsys):
+    stream = tmp_path / "speeches.jsonl"
+    records = [{"id": "r1", "text": SPEECH, "year": 2012}, {"id": "r2", "text": OTHER}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["label", str(stream), "--model", str(mini_model)]) == 0
+    labelled = _unit_lines(capsys.readouterr().out)
+    assert labelled[0] == "== r1" and len(labelled) > 6
+    assert main(["explain", str(stream), "--model", str(mini_model)]) == 0
+    assert _unit_lines(capsys.readouterr().out) == labelled
+    piped = govspeech("explain", "-", "--model", mini_model, stdin=stream.read_text(encoding="utf-8"))
+    assert piped.returncode == 0 and _unit_lines(piped.stdout) == labelled
+
+
+def test_structure_reads_a_jsonl_stream_one_speech_a_record(tmp_path, mini_model, capsys):
+    stream = tmp_path / "speeches.jsonl"
+    records = [{"id": "r1", "text": SPEECH}, {"id": "r2", "text": OTHER}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["structure", str(stream), "--model", str(mini_model)]) == 0
+    trees = [line.split(":")[0] for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert [t for t in trees if t] == ["r1", "r2"]  # one tree a record, not the JSON lines as one speech
+    assert main(["structure", str(stream), "--model", str(mini_model), "--input-format", "text"]) == 0
+    assert capsys.readouterr().out.startswith(f"{stream}: ")  # read as one speech text when asked
+
+
+@pytest.mark.parametrize("verb", ["explain", "structure"])
+def test_a_full_or_closed_standard_output_exits_4_in_one_line(good, mini_model, verb):
+    command = [sys.executable, "-m", "govspeech.cli", verb, str(good), "--model", str(mini_model)]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 4 and result.stderr == (
+        "govspeech: cannot write standard output (No space left on device); free space or choose another output\n")
+    closed = subprocess.run(command, preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=120)
+    assert closed.returncode == 4 and closed.stderr == (
+        "govspeech: standard output is closed; let the output go somewhere (a file, a pipe)\n")
+
+
+def test_explain_says_a_unit_left_out_as_web_debris_is_debris(tmp_path, mini_model, capsys):
+    page = tmp_path / "page.txt"  # written for the test: a site notice before the speech, a navigation link inside it
+    page.write_text("本站声明\n同志们:\n今年以来,全县招商引资工作取得了很好的成绩。\n返回首页\n"
+                    "但是有的部门重视程度还不是很高;\n要加快园区建设,力争年内建成投产。\n", encoding="utf-8")
+    assert main(["label", str(page), "--model", str(mini_model), "--format", "jsonl"]) == 0
+    assert [json.loads(line)["sent_id"] for line in capsys.readouterr().out.splitlines()] == [1, 2, 4, 5]
+    for unit, text in ((3, "返回首页"), (0, "本站声明")):
+        assert main(["explain", str(page), "--model", str(mini_model), "--unit", str(unit)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and len(err.splitlines()) == 1
+        assert f"--unit {unit}: web debris in {page} ('{text}'), left out as `govspeech label` leaves it out;" in err
+        assert "its units are numbered 1 to 5" in err
+    assert main(["explain", str(page), "--model", str(mini_model), "--unit", "6"]) == 2
+    assert "--unit 6: no such unit in" in capsys.readouterr().err
+
+
+def test_a_negative_number_of_contributions_is_refused_not_read_from_the_end(shipped, speech):
+    unit = shipped.label(speech, explain=True)[12]
+    terms = unit.explanation.terms("praise")
+    assert terms.top(0) == [] and terms.rest(0) == pytest.approx(terms.contributions.sum())
+    for call in (lambda: terms.top(-1), lambda: terms.rest(-1), lambda: unit.explanation.as_dict(["praise"], -2)):
+        with pytest.raises(ValueError, match=r"a number of contributions, 0 or more, expected; got -\d"):
+            call()
+
+
+def test_a_score_just_below_its_threshold_never_reads_as_equal_to_it():
+    assert score_and_threshold(0.93, 0.72) == "0.93 (threshold 0.72)"
+    assert score_and_threshold(0.7189, 0.72) == "0.7189 (threshold 0.7200)"
+    assert score_and_threshold(0.7225, 0.72) == "0.7225 (threshold 0.7200)"

@@ -136,3 +136,15 @@ def test_hover_says_why_each_unit_got_its_roles(chromium, root, tmp_path, stacke
     role = row["labels"][0]
     assert re.search(rf"^{role} \d\.\d\d \(threshold \d\.\d\d\): [^;]+ [+-]\d+\.\d\d;", unit["title"], re.MULTILINE)
     assert all(len(unit["title"].splitlines()) == 1 for unit, row in zip(page.units, expected) if not row["labels"])
+
+
+def test_a_metadata_field_named_explanation_is_metadata_in_a_page_without_explain(tmp_path, mini_model, capsys):
+    stream, report = tmp_path / "notes.jsonl", tmp_path / "report.html"
+    records = [{"id": "a", "text": SPEECH, "explanation": "note <of> the archive"},
+               {"id": "b", "text": OTHER, "explanation": {"praise": {"score": 1}}}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["label", str(stream), "--model", str(mini_model), "--out", str(report)]) == 0
+    page = _Page()
+    page.feed(report.read_text(encoding="utf-8"))
+    assert page.sections == ["a", "b"] and all(len(u["title"].splitlines()) == 1 for u in page.units)
+    assert "<dt>explanation</dt><dd>note &lt;of&gt; the archive</dd>" in report.read_text(encoding="utf-8")

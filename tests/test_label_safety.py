@@ -146,6 +146,26 @@ def test_dev_full_as_standard_output_exits_4_in_one_line(good, mini_model):
     assert "cannot write standard output (No space left on device)" in result.stderr
 
 
+@pytest.mark.parametrize(("verb", "fmt", "resumable"), [("label", "html", False), ("profile", "csv", False),
+                                                         ("profile", "jsonl", False), ("label", "jsonl", True),
+                                                         ("label", "csv", True), ("label", "text", True)])
+def test_only_an_output_that_can_be_resumed_leaves_a_resume_journal(cli, good, tmp_path, verb, fmt, resumable):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    code, _, err = cli(verb, good, "--format", fmt, "--out", folder / f"out.{fmt}")
+    assert code == 0, err
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == ([f"out.{fmt}", f"out.{fmt}.resume.jsonl"] if resumable else [f"out.{fmt}"])
+
+
+def test_an_interrupted_html_page_leaves_nothing_and_does_not_offer_resume(run, good, tmp_path, monkeypatch):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    _interrupt_at(monkeypatch, 2)
+    code, _, err = run(good, good, "--format", "html", "--out", folder / "page.html")
+    assert code == 130 and "--resume" not in err and list(folder.iterdir()) == [], err
+
+
 # -- 2. resume by identity --
 
 def _interrupt_at(monkeypatch, call):

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import sys
 
 import pytest
 from speeches import OTHER, SPEECH
@@ -86,6 +87,17 @@ def test_a_label_output_is_profiled_without_labelling_again(cli, stream, tmp_pat
     assert code == 0 and out == direct
 
 
+def test_a_metadata_field_named_explanation_survives_a_plain_label_output(cli, tmp_path):
+    stream, labelled = tmp_path / "notes.jsonl", tmp_path / "labels.jsonl"
+    records = [{"id": "a", "text": SPEECH, "explanation": "note of the archive"},
+               {"id": "b", "text": OTHER, "explanation": {"praise": "a field of the user's, shaped like a dict"}}]
+    stream.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert cli("label", stream, "--out", labelled)[0] == 0  # no --explain: the field is metadata
+    direct = cli("profile", stream, "--format", "jsonl")[1]
+    assert [json.loads(line)["explanation"] for line in direct.splitlines()] == [r["explanation"] for r in records]
+    assert cli("profile", labelled, "--format", "jsonl")[1] == direct
+
+
 def test_a_clashing_field_fails_its_speech_and_parquet_needs_out(cli, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "x", "text": SPEECH, "n_units": 3}) + "\n"
@@ -136,3 +148,48 @@ def test_parquet_without_pyarrow_is_one_clear_line(cli, stream, tmp_path, monkey
     code, _, err = cli("profile", stream, "--format", "parquet", "--out", tmp_path / "p.parquet")
     assert code == 2 and "--format parquet needs pandas and pyarrow (pyarrow is not installed)" in err
     assert not (tmp_path / "p.parquet").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_table_that_cannot_be_written_is_one_line_naming_the_file(cli, stream, tmp_path, monkeypatch, fmt):
+    import errno
+
+    import govspeech.atomic
+
+    if fmt == "parquet":
+        pytest.importorskip("pandas")
+        pytest.importorskip("pyarrow")
+
+    def full_disk(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(govspeech.atomic.os, "replace", full_disk)
+    out = tmp_path / f"shares.{fmt}"
+    code, _, err = cli("profile", stream, "--out", out)
+    assert code == 4 and err.splitlines()[-1].startswith(f"govspeech: cannot write {out} (No space left on device);")
+    assert err.count("cannot write") == 1 and list(tmp_path.iterdir()) == [stream]  # no temp file left
+
+
+def test_a_full_standard_output_names_it_not_none(cli, stream, monkeypatch):
+    with open("/dev/full", "w") as full:
+        monkeypatch.setattr(sys, "stdout", full)
+        code, _, err = cli("profile", stream)
+    assert code == 4 and err.splitlines()[-1] == ("govspeech: cannot write standard output (No space left on device); "
+                                                  "free space or choose another output"), err
+
+
+def test_out_naming_a_folder_or_an_input_is_refused_before_any_work(cli, stream, tmp_path, monkeypatch):
+    import govspeech.cli
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("profiled before --out was checked")
+
+    monkeypatch.setattr(govspeech.cli, "profile_inputs", no_work)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    code, out, err = cli("profile", stream, "--out", folder)
+    assert (code, out) == (4, "") and err == (f"govspeech: --out {folder}: is a folder; name a file to write, "
+                                              f"e.g. {folder / 'shares.csv'}\n")
+    assert list(folder.iterdir()) == []
+    code, _, err = cli("profile", stream, "--out", stream, "--format", "csv")
+    assert code == 4 and "writing it would destroy the input" in err

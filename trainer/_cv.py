@@ -15,7 +15,7 @@ from govspeech.trainer._metrics import role_scores
 from govspeech.trainer._thresholds import best_thresholds
 from govspeech.trainer._units_table import duplicate_groups
 
-__all__ = ["NO_EXTRAS", "TrainingExtras", "cv_scores", "document_groups", "fit_model", "grouped_cv",
+__all__ = ["NO_EXTRAS", "TrainingExtras", "cross_decided", "cv_scores", "document_groups", "fit_model", "grouped_cv",
            "out_of_fold_proba"]
 
 
@@ -125,6 +125,16 @@ def grouped_cv(make_model, units: list[CorpusUnit], n_splits: int, grid: np.ndar
     return cv_scores(units, proba, folds, grid)
 
 
+def cross_decided(Y: np.ndarray, proba: np.ndarray, folds: np.ndarray, scored: np.ndarray,
+                  grid: np.ndarray) -> np.ndarray:
+    """Each fold's decisions by thresholds chosen on the other folds' ``scored`` units (0 where not scored)."""
+    decided = np.zeros_like(Y)
+    for k in np.unique(folds):
+        held, others = (folds == k) & scored, (folds != k) & scored
+        decided[held] = decide_roles(proba[held], best_thresholds(Y[others], proba[others], grid))
+    return decided
+
+
 def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, grid: np.ndarray) -> dict:
     """Scores of out-of-fold predictions: pooled over all folds, and fold by fold.
 
@@ -138,14 +148,8 @@ def cv_scores(units: list[CorpusUnit], proba: np.ndarray, folds: np.ndarray, gri
     n_splits = int(folds.max()) + 1
     Y = label_matrix(units)
     scored = training_weights(units) > 0
-    decided = np.zeros_like(Y)
-    per_fold = []
-    for k in range(n_splits):
-        held = (folds == k) & scored
-        others = (folds != k) & scored
-        thresholds = best_thresholds(Y[others], proba[others], grid)
-        decided[held] = decide_roles(proba[held], thresholds)
-        per_fold.append(role_scores(Y[held], decided[held]))
+    decided = cross_decided(Y, proba, folds, scored, grid)
+    per_fold = [role_scores(Y[held], decided[held]) for held in ((folds == k) & scored for k in range(n_splits))]
     pooled = role_scores(Y[scored], decided[scored], [u.doc_id for u, s in zip(units, scored) if s])
 
     def occurring(role):

@@ -7,7 +7,15 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from govspeech.features import ROLES
 
-__all__ = ["format_scores", "per_speech_share_mae", "role_scores"]
+__all__ = ["format_scores", "per_speech_share_mae", "role_scores", "speech_shares"]
+
+
+def speech_shares(Y: np.ndarray, doc_ids) -> np.ndarray:
+    """(n_speeches, n_roles) mean of ``Y`` (0/1 or probabilities) over each speech's units, speeches sorted."""
+    speeches, index = np.unique(np.asarray(doc_ids), return_inverse=True)
+    sums = np.zeros((len(speeches), len(ROLES)))
+    np.add.at(sums, index, np.asarray(Y, dtype=float))
+    return sums / np.bincount(index, minlength=len(speeches))[:, None]
 
 
 def per_speech_share_mae(Y_true: np.ndarray, Y_pred: np.ndarray, doc_ids) -> dict[str, float]:
@@ -16,15 +24,8 @@ def per_speech_share_mae(Y_true: np.ndarray, Y_pred: np.ndarray, doc_ids) -> dic
     The figure researchers compute from labelled speeches (how much of a
     speech is criticism); every speech weighs the same, whatever its length.
     """
-    doc_ids = np.asarray(doc_ids)
-    speeches, index = np.unique(doc_ids, return_inverse=True)
-    counts = np.bincount(index, minlength=len(speeches))[:, None]
-    share = {}
-    for name, Y in (("true", Y_true), ("pred", Y_pred)):
-        sums = np.zeros((len(speeches), len(ROLES)))
-        np.add.at(sums, index, np.asarray(Y, dtype=float))
-        share[name] = sums / counts
-    error = np.abs(share["pred"] - share["true"]).mean(axis=0) if len(speeches) else np.zeros(len(ROLES))
+    gap = speech_shares(Y_pred, doc_ids) - speech_shares(Y_true, doc_ids)
+    error = np.abs(gap).mean(axis=0) if len(gap) else np.zeros(len(ROLES))
     return {role: float(error[j]) for j, role in enumerate(ROLES)}
 
 

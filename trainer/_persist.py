@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from govspeech.atomic import atomic_write_bytes
+from govspeech.atomic import atomic_write_bytes, check_folder
+from govspeech.errors import OutputError
 from govspeech.features import ROLES, SEGMENTER, delex_tags, engine, sequence_feature_names
 from govspeech.predictor import ARRAYS, META, ArrayModel, ModelError, encode_model, load_model
 from govspeech.trainer._model import RoleModel
@@ -103,6 +104,12 @@ def save_model(files: dict[str, bytes], out_dir: str | Path) -> None:
     """Write the folder: the arrays first, then the ``model.json`` that vouches for them (a crash between the
     two leaves a hash mismatch, which loading refuses)."""
     out_dir = Path(out_dir)
+    check_folder(out_dir)  # the model's own folder is made, as asked; not a missing parent (a typo, likely)
+    try:
+        out_dir.mkdir(exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot make the model folder {out_dir} ({err.strerror or err}); give --out a folder "
+                          "to make or an existing one") from None
     atomic_write_bytes(out_dir / ARRAYS, files[ARRAYS])
     atomic_write_bytes(out_dir / META, files[META])
     for stale in ("model.joblib", "meta.json"):  # a format-1 model's files: never read again

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from govspeech.atomic import check_folder
 from govspeech.config import TrainingConfig, read_training_config, resolve_data_path
 from govspeech.predictor import ArrayModel
 from govspeech.trainer._corpus import (
@@ -117,6 +118,8 @@ def train(config_path: str | Path, output_dir: str | Path | None = None, *, corp
     """Train the model the config describes; save it to ``output_dir`` when given. ``report`` gets each stage
     and fold as it starts."""
     config = read_training_config(config_path, overrides)  # checked before any data is read
+    if output_dir is not None:
+        check_folder(output_dir)  # before fitting: a missing parent is refused after minutes of work otherwise
     report("reading the corpus and training speeches")
     corpus_paths, units = _load(config, corpus_path)
     train_units, dev_units, test_units = (by_split(units, s) for s in ("train", "dev", "test"))

@@ -2,10 +2,12 @@
 
 WHAT is ablation, curve, errors, transfer (synthetic speeches alone scored on
 real ones), nested (nested grouped CV over the --variants), loto
-(leave-one-topic-out, --topics) thresholds (how thresholds carry over) or errorclasses (error kinds on dev and test).
+(leave-one-topic-out, --topics) thresholds (how thresholds carry over), errorclasses (error kinds on dev and test)
+or shares (per-speech share error of counting decisions vs averaging calibrated probabilities).
 
 Each prints Markdown to stdout (and writes the raw figures as JSON with --json).
-All figures are document-grouped cross-validation over train+dev.
+All figures are document-grouped cross-validation over train+dev, except the test-split
+rows of errorclasses and shares.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from govspeech.errors import ConfigError, GovspeechError, exit_code
 from govspeech.features import ROLES
 from govspeech.trainer._experiments import ablation, error_analysis, learning_curve, synthetic_curve
 from govspeech.trainer._selection import dev_test_errors, nested_cv, synthetic_transfer, threshold_carry_over, topic_cv
+from govspeech.trainer._shares import share_estimates
 
 
 def _row(name: str, macro: str, per_role: dict) -> str:
@@ -88,6 +91,20 @@ def errors_report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def shares_table(result: dict) -> str:
+    """Per-speech share MAE per role of each share estimator, on grouped CV and on the test split."""
+    lines = [f"| estimator | split | {' | '.join(ROLES)} | mean |", "|---" * (len(ROLES) + 3) + "|"]
+    for split in ("grouped_cv", "test"):
+        for name, row in result[split].items():
+            lines.append(f"| {name} | {split} ({result['n_speeches'][split]} speeches) | "
+                         + " | ".join(f"{row['per_role'][r]:.3f}" for r in ROLES) + f" | {row['mean']:.3f} |")
+    lines += ["", "Mean signed error (estimate - gold share) on grouped CV:", "",
+              f"| estimator | {' | '.join(ROLES)} |", "|---" * (len(ROLES) + 1) + "|"]
+    lines += [f"| {name} | " + " | ".join(f"{row['bias'][r]:+.3f}" for r in ROLES) + " |"
+              for name, row in result["grouped_cv"].items()]
+    return "\n".join(lines)
+
+
 def _run(args) -> tuple[object, str]:
     """(raw figures, Markdown) of the table asked for."""
     raw: Any  # each table has its own shape of figures
@@ -113,6 +130,9 @@ def _run(args) -> tuple[object, str]:
     elif args.what == "thresholds":
         raw = threshold_carry_over(args.config)
         text = scores_table({k: raw[k] for k in ("pooled", "leave_one_speech_out", "fixed_0.5")})
+    elif args.what == "shares":
+        raw = share_estimates(args.config)
+        text = shares_table(raw)
     elif args.what == "errorclasses":
         raw = dev_test_errors(args.config, overrides=_overrides(args))
         text = "\n".join(f"{split}: {counts}" for split, counts in raw.items())
@@ -125,7 +145,7 @@ def _run(args) -> tuple[object, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m govspeech.trainer.experiments", description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("ablation", "curve", "errors", "transfer", "nested", "loto", "thresholds",
-                                         "errorclasses"))
+                                         "errorclasses", "shares"))
     parser.add_argument("--config", required=True)
     parser.add_argument("--variants", default="configs/ablation.toml", help="ablation: the variants file")
     parser.add_argument("--sizes", default="1,2,4,6", help="curve: real speech groups per fold, comma-separated")
