@@ -70,6 +70,7 @@ class FeaturesConfig:
     sublinear_tf: bool
     drop_stopwords: bool
     digits_as_zero: bool
+    delexicalised: bool  # the delexicalised view's n-grams beside the words and characters (features._delex)
 
 
 @dataclass(frozen=True)

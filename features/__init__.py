@@ -4,10 +4,11 @@ from govspeech.features._clean import CleanSpeech, clean_speech
 from govspeech.features._context import as_units, speech_spans
 from govspeech.features._cues import cue_lexicons
 from govspeech.features._debris import debris_flags, debris_scores, strip_inline_debris
+from govspeech.features._delex import DelexTags, delex_tags, delexicalise
 from govspeech.features._encoding import BadBytes, NotTextError, decode_blocks, detect_encoding
 from govspeech.features._limits import limits
 from govspeech.features._linejoin import continues_previous
-from govspeech.features._ngrams import MAX_CHAR_N, NgramBlocks, Triplets, normalized_texts
+from govspeech.features._ngrams import MAX_CHAR_N, DelexBlock, NgramBlocks, Triplets, normalized_texts
 from govspeech.features._normalize import normalize_text
 from govspeech.features._outline import Outline, ancestor_rows, outline
 from govspeech.features._roles import ROLES
@@ -24,6 +25,8 @@ __all__ = [
     "SEGMENTER",
     "BadBytes",
     "CleanSpeech",
+    "DelexBlock",
+    "DelexTags",
     "Enumerator",
     "NgramBlocks",
     "NotTextError",
@@ -38,6 +41,8 @@ __all__ = [
     "debris_flags",
     "debris_scores",
     "decode_blocks",
+    "delex_tags",
+    "delexicalise",
     "detect_encoding",
     "ends_sentence",
     "engine",

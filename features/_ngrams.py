@@ -7,7 +7,8 @@ character (n <= 3 fits a uint64), a word n-gram packs (word id + 1) in base
 lengths never share a key. Features are the sorted key arrays of the fitted
 vocabulary; a unit's TF-IDF row is (row, column, value) triplets: sublinear
 term frequency 1 + log(count), smooth idf log((1 + n) / (1 + df)) + 1, each
-block (words, characters) l2-normalised on its own.
+block (words, characters, and the delexicalised view's tokens of
+``features._delex`` when asked, packed as words are) l2-normalised on its own.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from govspeech.features._delex import delex_tags, delexicalise_texts
 from govspeech.features._normalize import fold_digits, normalize_text
 from govspeech.features._segment import segment, stopwords
 
-__all__ = ["MAX_CHAR_N", "NgramBlocks", "Triplets", "char_keys", "lookup", "normalized_texts", "tfidf", "word_keys",
-           "words_of"]
+__all__ = ["MAX_CHAR_N", "DelexBlock", "NgramBlocks", "Triplets", "char_keys", "lookup", "normalized_texts", "tfidf",
+           "word_keys", "words_of"]
 
 MAX_CHAR_N = 3
 _BITS = 21  # a code point (+1) needs 21 bits
@@ -138,9 +140,42 @@ def _fit_block(rows: np.ndarray, keys: np.ndarray, n_docs: int, min_df, max_df) 
     return vocabulary[keep], np.log((1.0 + n_docs) / (1.0 + df[keep])) + 1.0
 
 
+def _decode_words(key: int, tokens: np.ndarray) -> str:
+    """The words of a word n-gram key as ``word_keys`` packed it, joined by a space."""
+    base, words = len(tokens) + 1, []
+    while key:
+        key, digit = divmod(key, base)
+        words.append(str(tokens[digit - 1]))
+    return " ".join(reversed(words))
+
+
+def _token_block(tokens: Sequence[Sequence[str]], n_range, n_docs: int, min_df,
+                 max_df) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted distinct tokens, kept n-gram keys, their idf) of a block of token sequences."""
+    vocab = np.array(sorted({w for ws in tokens for w in ws}), dtype=str)
+    index = dict(zip(vocab.tolist(), range(len(vocab))))
+    return (vocab, *_fit_block(*word_keys(tokens, index, n_range), n_docs, min_df, max_df))
+
+
+@dataclass(frozen=True)
+class DelexBlock:
+    """The fitted block of the delexicalised view (``features._delex``): token n-grams, packed as word n-grams."""
+
+    tokens: np.ndarray  # every training token of the view, sorted; a token's id is its index
+    vocabulary: np.ndarray  # sorted int64 keys of its token n-grams
+    idf: np.ndarray
+    ngram_range: tuple[int, int]
+
+    def triplets(self, texts: Sequence[str], *, sublinear: bool) -> Triplets:
+        index = dict(zip(self.tokens.tolist(), range(len(self.tokens))))
+        keys = word_keys(delexicalise_texts(texts), index, self.ngram_range)
+        return tfidf(*lookup(self.vocabulary, *keys), self.idf, sublinear=sublinear)
+
+
 @dataclass(frozen=True)
 class NgramBlocks:
-    """A fitted word block and character block: vocabularies, idf and the options that made them."""
+    """A fitted word block, character block and (when asked) delexicalised block: vocabularies, idf and the
+    options that made them. Columns run words, characters, delexicalised tokens."""
 
     words: np.ndarray  # every training word, sorted; a word's id is its index
     word_vocabulary: np.ndarray  # sorted int64 keys of the word n-gram features
@@ -152,34 +187,41 @@ class NgramBlocks:
     sublinear_tf: bool = True
     digits_as_zero: bool = False
     drop_stopwords: bool = False
+    delex: DelexBlock | None = None  # the delexicalised view's block; None without it
 
     @property
     def n_features(self) -> int:
-        return len(self.word_vocabulary) + len(self.char_vocabulary)
+        return len(self.word_vocabulary) + len(self.char_vocabulary) + self.n_delex
+
+    @property
+    def n_delex(self) -> int:
+        return 0 if self.delex is None else len(self.delex.vocabulary)
 
     @classmethod
     def fit(cls, texts: Sequence[str], *, word_ngram_range=(1, 2), char_ngram_range=(1, 3), min_df=1, max_df=1.0,
-            sublinear_tf=True, digits_as_zero=False, drop_stopwords=False) -> NgramBlocks:
+            sublinear_tf=True, digits_as_zero=False, drop_stopwords=False, delexicalised=False) -> NgramBlocks:
         """The blocks of the normalised training ``texts`` (each text counts once per unit for df)."""
-        words = words_of(texts, drop_stopwords=drop_stopwords)
-        vocab = np.array(sorted({w for ws in words for w in ws}), dtype=str)
-        index = dict(zip(vocab.tolist(), range(len(vocab))))
-        word_vocabulary, word_idf = _fit_block(*word_keys(words, index, word_ngram_range), len(texts), min_df, max_df)
+        n = len(texts)
+        vocab, word_vocabulary, word_idf = _token_block(words_of(texts, drop_stopwords=drop_stopwords),
+                                                        word_ngram_range, n, min_df, max_df)
         char_vocabulary, char_idf = _fit_block(*char_keys(texts, char_ngram_range, digits_as_zero=digits_as_zero),
-                                               len(texts), min_df, max_df)
+                                               n, min_df, max_df)
+        delex = None
+        if delexicalised:
+            n_range = delex_tags().ngram_range
+            delex = DelexBlock(*_token_block(delexicalise_texts(texts), n_range, n, min_df, max_df), n_range)
         return cls(vocab, word_vocabulary, word_idf, char_vocabulary, char_idf, tuple(word_ngram_range),
-                   tuple(char_ngram_range), bool(sublinear_tf), bool(digits_as_zero), bool(drop_stopwords))
+                   tuple(char_ngram_range), bool(sublinear_tf), bool(digits_as_zero), bool(drop_stopwords), delex)
 
     def column_ngram(self, column: int) -> tuple[str, str]:
-        """What a column of ``transform`` counts: ("word", its words joined by a space) or ("chars", its
-        characters), read back from the column's key as ``word_keys`` / ``char_keys`` packed it."""
-        n_word = len(self.word_vocabulary)
+        """What a column of ``transform`` counts: ("word", its words joined by a space), ("chars", its
+        characters) or ("delex", its tokens of the delexicalised view joined by a space), read back from the
+        column's key as ``word_keys`` / ``char_keys`` packed it."""
+        n_word, n_char = len(self.word_vocabulary), len(self.char_vocabulary)
         if column < n_word:
-            key, base, words = int(self.word_vocabulary[column]), len(self.words) + 1, []
-            while key:
-                key, digit = divmod(key, base)
-                words.append(str(self.words[digit - 1]))
-            return "word", " ".join(reversed(words))
+            return "word", _decode_words(int(self.word_vocabulary[column]), self.words)
+        if self.delex is not None and column >= n_word + n_char:
+            return "delex", _decode_words(int(self.delex.vocabulary[column - n_word - n_char]), self.delex.tokens)
         key, chars = int(self.char_vocabulary[column - n_word]), []
         while key:
             chars.append(chr((key & _CHAR_MASK) - 1))
@@ -190,20 +232,24 @@ class NgramBlocks:
         return dict(zip(self.words.tolist(), range(len(self.words))))
 
     def transform(self, texts: Sequence[str], index: dict[str, int] | None = None) -> Triplets:
-        """TF-IDF triplets of the normalised ``texts``: word columns first, then character columns.
+        """TF-IDF triplets of the normalised ``texts``: word columns first, then character columns, then the
+        delexicalised view's.
 
         ``index`` is ``word_index()``, passed by a caller that transforms many batches.
         """
         words = words_of(texts, drop_stopwords=self.drop_stopwords)
         index = self.word_index() if index is None else index
-        word = tfidf(*lookup(self.word_vocabulary, *word_keys(words, index, self.word_ngram_range)),
-                     self.word_idf, sublinear=self.sublinear_tf)
-        char = tfidf(*lookup(self.char_vocabulary, *char_keys(texts, self.char_ngram_range,
-                                                              digits_as_zero=self.digits_as_zero)),
-                     self.char_idf, sublinear=self.sublinear_tf)
-        offset = len(self.word_vocabulary)
-        rows, cols, values = (np.concatenate([w, c]) for w, c in zip(word, (char[0], char[1] + offset, char[2])))
-        order = np.argsort(rows, kind="stable")  # each block is in CSR order, words before characters: so is this
+        blocks = [tfidf(*lookup(self.word_vocabulary, *word_keys(words, index, self.word_ngram_range)),
+                        self.word_idf, sublinear=self.sublinear_tf),
+                  tfidf(*lookup(self.char_vocabulary, *char_keys(texts, self.char_ngram_range,
+                                                                 digits_as_zero=self.digits_as_zero)),
+                        self.char_idf, sublinear=self.sublinear_tf)]
+        if self.delex is not None:
+            blocks.append(self.delex.triplets(texts, sublinear=self.sublinear_tf))
+        offsets = np.cumsum([0, len(self.word_vocabulary), len(self.char_vocabulary)])
+        rows, cols, values = (np.concatenate(parts) for parts in
+                              zip(*((r, c + offset, v) for (r, c, v), offset in zip(blocks, offsets))))
+        order = np.argsort(rows, kind="stable")  # each block is in CSR order, and the blocks in column order: so is this
         return rows[order], cols[order], values[order]
 
 

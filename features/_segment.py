@@ -19,7 +19,7 @@ import sys
 
 from govspeech.features._data import data_lines
 
-__all__ = ["ENGINES", "ENGINE_ENV", "SEGMENTER", "cutter", "engine", "segment", "stopwords"]
+__all__ = ["ENGINES", "ENGINE_ENV", "SEGMENTER", "cutter", "engine", "rjieba_tokenizer", "segment", "stopwords"]
 
 # Recorded in the model meta: a model is only used with the segmenter it was trained with.
 SEGMENTER = "jieba"
@@ -72,14 +72,20 @@ def _user_words():
         yield word, tag[0] if tag else None
 
 
+@functools.lru_cache(maxsize=1)
+def rjieba_tokenizer():
+    """rjieba's tokenizer with the project's dictionary: segmentation and part-of-speech tagging share it."""
+    tokenizer = _rjieba_class()()
+    for word, tag in _user_words():
+        tokenizer.add_word(word, None, tag)
+    return tokenizer
+
+
 @functools.lru_cache(maxsize=len(ENGINES))
 def cutter(name: str):
     """The cut function of engine ``name``: text → words, precise mode without HMM."""
     if name == "rjieba":
-        tokenizer = _rjieba_class()()
-        for word, tag in _user_words():
-            tokenizer.add_word(word, None, tag)
-        return functools.partial(tokenizer.cut, hmm=False)
+        return functools.partial(rjieba_tokenizer().cut, hmm=False)
 
     import jieba  # deferred: building the prefix dictionary costs about a second
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from govspeech.errors import ModelError
-from govspeech.features import ENGINES, MAX_CHAR_N, ROLES, SEGMENTER, sequence_feature_names
+from govspeech.features import ENGINES, MAX_CHAR_N, ROLES, SEGMENTER, delex_tags, sequence_feature_names
 
 __all__ = ["ARRAYS", "FORMAT_VERSION", "META", "ModelError", "encode_model", "read_model", "sha256_hex"]
 
@@ -57,6 +57,19 @@ def _ngram_range(features: dict, key: str, where, limit: int | None) -> tuple[in
     return value[0], value[1]
 
 
+def _check_delex(delex, where) -> None:
+    """``features.delexicalised``: absent or null (a model saved before the view existed, or without it), or the
+    view's n-gram range and the digest of the tag table it was tagged with, which must be this install's."""
+    if delex is None:
+        return
+    if not isinstance(delex, dict) or not isinstance(delex.get("tags_sha256"), str):
+        raise _fail(where, "field features.delexicalised must be null or {ngram_range: [min, max], tags_sha256}")
+    _ngram_range(delex, "ngram_range", where, None)
+    if delex["tags_sha256"] != delex_tags().digest:
+        raise ModelError(f"{where}: trained with another delexicalised view's tag table (features/data/delex.toml) "
+                         "than this install's; retrain with `govspeech train`")
+
+
 def _check_meta(meta, where) -> dict:
     """The checked fields of ``model.json`` that inference reads."""
     if not isinstance(meta, dict):
@@ -75,6 +88,7 @@ def _check_meta(meta, where) -> dict:
     _ngram_range(features, "char_ngram_range", where, MAX_CHAR_N)
     for key in ("sublinear_tf", "digits_as_zero", "drop_stopwords"):
         _field(features, key, bool, f"{where}: features")
+    _check_delex(features.get("delexicalised"), where)
     segmenter = _field(meta, "segmenter", dict, where)
     if segmenter.get("name") != SEGMENTER:
         raise ModelError(f"{where}: trained with segmenter {segmenter.get('name')!r}, this install uses "
@@ -110,12 +124,21 @@ def _check_meta(meta, where) -> dict:
     return meta
 
 
-def _spec(meta: dict, n_words: int, n_word_keys: int, n_char_keys: int) -> dict[str, tuple[str, tuple]]:
-    """The arrays a model must hold: name -> (dtype kind/str, shape)."""
-    k, n_text = len(ROLES), n_word_keys + n_char_keys
-    spec = {"words": ("U", (n_words,)), "word_vocabulary": ("<i8", (n_word_keys,)), "word_idf": ("<f8", (n_word_keys,)),
-            "char_vocabulary": ("<u8", (n_char_keys,)), "char_idf": ("<f8", (n_char_keys,)),
-            "stage1_coef": ("<f8", (k, n_text)), "stage1_intercept": ("<f8", (k,))}
+def _spec(meta: dict, arrays: dict[str, np.ndarray]) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """The arrays a model must hold: name -> (dtype kind/str, shape); sizes of the vocabularies from ``arrays``."""
+    n_word_keys, n_char_keys = len(arrays["word_vocabulary"]), len(arrays["char_vocabulary"])
+    spec: dict[str, tuple[str, tuple[int, ...]]] = {
+        "words": ("U", (len(arrays["words"]),)), "word_vocabulary": ("<i8", (n_word_keys,)),
+        "word_idf": ("<f8", (n_word_keys,)), "char_vocabulary": ("<u8", (n_char_keys,)),
+        "char_idf": ("<f8", (n_char_keys,))}
+    n_text = n_word_keys + n_char_keys
+    if meta["features"].get("delexicalised") is not None:
+        n_delex = len(arrays["delex_vocabulary"])
+        spec |= {"delex_tokens": ("U", (len(arrays["delex_tokens"]),)), "delex_vocabulary": ("<i8", (n_delex,)),
+                 "delex_idf": ("<f8", (n_delex,))}
+        n_text += n_delex
+    k = len(ROLES)
+    spec |= {"stage1_coef": ("<f8", (k, n_text)), "stage1_intercept": ("<f8", (k,))}
     stacking = meta["stacking"]
     if stacking is not None:
         width = len(meta["sequence_features"]) + (n_text if stacking["with_text"] else 0)
@@ -124,22 +147,24 @@ def _spec(meta: dict, n_words: int, n_word_keys: int, n_char_keys: int) -> dict[
 
 
 def _check_arrays(arrays: dict[str, np.ndarray], meta: dict, where) -> None:
-    for name in ("words", "word_vocabulary", "char_vocabulary"):
+    delex = ("delex_tokens", "delex_vocabulary") if meta["features"].get("delexicalised") is not None else ()
+    for name in ("words", "word_vocabulary", "char_vocabulary", *delex):
         if name not in arrays or arrays[name].ndim != 1:
             raise _fail(where, f"array {name!r} missing or not 1-dimensional")
-    spec = _spec(meta, len(arrays["words"]), len(arrays["word_vocabulary"]), len(arrays["char_vocabulary"]))
+    spec = _spec(meta, arrays)
     if set(arrays) != set(spec):
         raise _fail(where, f"arrays {sorted(arrays)} expected {sorted(spec)}")
     for name, (dtype, shape) in spec.items():
         got = arrays[name]
         if (got.dtype.kind != dtype if len(dtype) == 1 else got.dtype.str != dtype) or got.shape != shape:
             raise _fail(where, f"array {name!r} is {got.dtype.str} {got.shape}, expected {dtype} {shape}")
-    for name in ("words", "word_vocabulary", "char_vocabulary"):
+    for name in ("words", "word_vocabulary", "char_vocabulary", *delex):
         values = arrays[name]
         if len(values) > 1 and not (values[1:] > values[:-1]).all():
             raise _fail(where, f"array {name!r} must be sorted without repeats")
-    if len(arrays["word_vocabulary"]) and arrays["word_vocabulary"][0] < 1:
-        raise _fail(where, "array 'word_vocabulary' holds a key below 1")
+    for name in ("word_vocabulary", *delex[1:]):
+        if len(arrays[name]) and arrays[name][0] < 1:
+            raise _fail(where, f"array {name!r} holds a key below 1")
     for name, (dtype, _) in spec.items():
         if dtype == "<f8" and not np.isfinite(arrays[name]).all():
             raise _fail(where, f"array {name!r} holds NaN or infinity")

@@ -1,7 +1,7 @@
 """THE predictor: both stages of a model computed with numpy from its arrays (``predictor._format``).
 
-Stage 1: the unit's word and character TF-IDF (``features._ngrams``, the
-function training used) times one logistic regression per role. Stage 2
+Stage 1: the unit's word, character and (when the model has it)
+delexicalised-view TF-IDF (``features._ngrams``, the function training used) times one logistic regression per role. Stage 2
 (when the model stacks): ``features.sequence_features`` of the stage-1
 probabilities of the unit and its speech, with the unit's TF-IDF in front
 when ``with_text``, times a second logistic regression per role.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from govspeech.features import NgramBlocks, Triplets, as_units, normalized_texts, sequence_features, speech_spans
+from govspeech.features import DelexBlock, NgramBlocks, Triplets, as_units, normalized_texts, sequence_features, speech_spans
 from govspeech.predictor._format import read_model
 
 __all__ = ["ArrayModel", "Stages", "decide_roles", "load_model", "logistic"]
@@ -63,10 +63,13 @@ class ArrayModel:
         self.roles_ = tuple(meta["roles"])
         self.thresholds_ = np.array([meta["thresholds"][r] for r in self.roles_], dtype=np.float64)
         f = meta["features"]
+        delex = f.get("delexicalised")  # absent in a model saved before the view existed: off
+        view = None if delex is None else DelexBlock(arrays["delex_tokens"], arrays["delex_vocabulary"],
+                                                     arrays["delex_idf"], tuple(delex["ngram_range"]))
         self.blocks = NgramBlocks(arrays["words"], arrays["word_vocabulary"], arrays["word_idf"],
                                   arrays["char_vocabulary"], arrays["char_idf"], tuple(f["word_ngram_range"]),
                                   tuple(f["char_ngram_range"]), f["sublinear_tf"], f["digits_as_zero"],
-                                  f["drop_stopwords"])
+                                  f["drop_stopwords"], view)
         self._index = self.blocks.word_index()
         self.stacking = meta.get("stacking")
         self.intercept1 = arrays["stage1_intercept"]

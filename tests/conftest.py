@@ -40,7 +40,7 @@ def cli(mini_model, capsys):
     return cli
 
 
-def _stacked(tmp_path_factory, name: str, *, with_text: bool, hierarchy: bool):
+def _stacked(tmp_path_factory, name: str, *, with_text: bool, hierarchy: bool, delexicalised: bool = False):
     """A small two-stage model trained on the fixture corpus, saved."""
     import numpy as np
 
@@ -55,7 +55,8 @@ def _stacked(tmp_path_factory, name: str, *, with_text: bool, hierarchy: bool):
     )
 
     units = by_split(load_corpus(FIXTURES / "mini_corpus.jsonl"), "train", "dev")
-    model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 2), "char_ngram_range": (1, 3)}},
+    model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 2), "char_ngram_range": (1, 3),
+                                                        "delexicalised": delexicalised}},
                              window=1, with_text=with_text, hierarchy=hierarchy, C=4.0, inner_folds=2)
     model.fit(unit_dicts(units), label_matrix(units))
     model.thresholds_ = np.array([0.3, 0.4, 0.5, 0.6])
@@ -75,6 +76,12 @@ def stacked_model(tmp_path_factory):
 def outline_model(tmp_path_factory):
     """A small two-stage model whose second stage reads the outline and not the unit's text, saved."""
     return _stacked(tmp_path_factory, "outline_model", with_text=False, hierarchy=True)
+
+
+@pytest.fixture(scope="session")
+def delex_model(tmp_path_factory):
+    """A small two-stage model with the delexicalised view, reading the unit's text in both stages, saved."""
+    return _stacked(tmp_path_factory, "delex_model", with_text=True, hierarchy=False, delexicalised=True)
 
 
 @pytest.fixture()

@@ -22,7 +22,8 @@ from govspeech.predictor._explain import context_words
 SAMPLE = "data/raw/000_8446d01601e08bac.txt"
 EXACT = 1e-9
 JSON_DECIMALS = 1e-5  # the linear terms of a JSONL explanation are rounded to 6 decimals
-MODELS = ["shipped", "stacked_model", "outline_model", "mini_model"]  # two stages with text, without; one stage
+# two stages with text, without, with the delexicalised view; one stage
+MODELS = ["shipped", "stacked_model", "outline_model", "delex_model", "mini_model"]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import numpy as np
 
 from govspeech.atomic import atomic_write_bytes, check_folder
 from govspeech.errors import OutputError
-from govspeech.features import ROLES, SEGMENTER, engine, sequence_feature_names
+from govspeech.features import ROLES, SEGMENTER, delex_tags, engine, sequence_feature_names
 from govspeech.predictor import ARRAYS, META, ArrayModel, ModelError, encode_model, load_model
 from govspeech.trainer._model import RoleModel
 from govspeech.trainer._stacked import StackedRoleModel
@@ -58,6 +58,11 @@ def export_model(model: RoleModel | StackedRoleModel, meta: dict) -> dict[str, b
     arrays = {"words": blocks.words, "word_vocabulary": blocks.word_vocabulary, "word_idf": blocks.word_idf,
               "char_vocabulary": blocks.char_vocabulary, "char_idf": blocks.char_idf,
               "stage1_coef": coef1, "stage1_intercept": intercept1}
+    delex = None
+    if blocks.delex is not None:
+        arrays |= {"delex_tokens": blocks.delex.tokens, "delex_vocabulary": blocks.delex.vocabulary,
+                   "delex_idf": blocks.delex.idf}
+        delex = {"ngram_range": list(blocks.delex.ngram_range), "tags_sha256": delex_tags().digest}
     stacking, names = None, []
     if stacked:
         stacking = {"window": int(model.window), "with_text": bool(model.with_text),
@@ -68,7 +73,8 @@ def export_model(model: RoleModel | StackedRoleModel, meta: dict) -> dict[str, b
             "thresholds": {r: float(t) for r, t in zip(ROLES, model.thresholds_)},
             "features": {"word_ngram_range": list(blocks.word_ngram_range),
                          "char_ngram_range": list(blocks.char_ngram_range), "sublinear_tf": blocks.sublinear_tf,
-                         "digits_as_zero": blocks.digits_as_zero, "drop_stopwords": blocks.drop_stopwords},
+                         "digits_as_zero": blocks.digits_as_zero, "drop_stopwords": blocks.drop_stopwords,
+                         "delexicalised": delex},
             "segmenter": {"name": SEGMENTER, "engine": engine(), "engine_version": _installed(engine())},
             "stacking": stacking, "sequence_features": names, "versions": versions()}
     return encode_model(full, arrays)
