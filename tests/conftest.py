@@ -40,7 +40,8 @@ def cli(mini_model, capsys):
     return cli
 
 
-def _stacked(tmp_path_factory, name: str, *, with_text: bool, hierarchy: bool, delexicalised: bool = False):
+def _stacked(tmp_path_factory, name: str, *, with_text: bool, hierarchy: bool, delexicalised: bool = False,
+             markers: bool = False):
     """A small two-stage model trained on the fixture corpus, saved."""
     import numpy as np
 
@@ -57,7 +58,7 @@ def _stacked(tmp_path_factory, name: str, *, with_text: bool, hierarchy: bool, d
     units = by_split(load_corpus(FIXTURES / "mini_corpus.jsonl"), "train", "dev")
     model = StackedRoleModel(first_stage={"features": {"word_ngram_range": (1, 2), "char_ngram_range": (1, 3),
                                                         "delexicalised": delexicalised}},
-                             window=1, with_text=with_text, hierarchy=hierarchy, C=4.0, inner_folds=2)
+                             window=1, with_text=with_text, hierarchy=hierarchy, markers=markers, C=4.0, inner_folds=2)
     model.fit(unit_dicts(units), label_matrix(units))
     model.thresholds_ = np.array([0.3, 0.4, 0.5, 0.6])
     rates = {"goal": 0.1, "measure": 0.4, "criticism": 0.1, "praise": 0.2}
@@ -80,8 +81,9 @@ def outline_model(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def delex_model(tmp_path_factory):
-    """A small two-stage model with the delexicalised view, reading the unit's text in both stages, saved."""
-    return _stacked(tmp_path_factory, "delex_model", with_text=True, hierarchy=False, delexicalised=True)
+    """A small two-stage model with both optional blocks, the delexicalised view (both stages read the unit's text)
+    and the review-versus-plan markers, saved."""
+    return _stacked(tmp_path_factory, "delex_model", with_text=True, hierarchy=False, delexicalised=True, markers=True)
 
 
 @pytest.fixture()
