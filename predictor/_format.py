@@ -71,7 +71,9 @@ def _check_delex(delex, where) -> None:
 
 
 def _check_meta(meta, where) -> dict:
-    """The checked fields of ``model.json`` that inference reads."""
+    """The checked fields of ``model.json`` that inference reads; the optional blocks a model saved before they
+    existed lacks are filled in as off (``features.delexicalised`` None, ``stacking.<block>`` false), so readers
+    need no default of their own."""
     if not isinstance(meta, dict):
         raise _fail(where, f"expected a JSON object, got {type(meta).__name__}")
     if meta.get("format_version") != FORMAT_VERSION:
@@ -89,6 +91,7 @@ def _check_meta(meta, where) -> dict:
     for key in ("sublinear_tf", "digits_as_zero", "drop_stopwords"):
         _field(features, key, bool, f"{where}: features")
     _check_delex(features.get("delexicalised"), where)
+    features.setdefault("delexicalised", None)  # a model saved before the view existed: without it
     segmenter = _field(meta, "segmenter", dict, where)
     if segmenter.get("name") != SEGMENTER:
         raise ModelError(f"{where}: trained with segmenter {segmenter.get('name')!r}, this install uses "
@@ -103,7 +106,9 @@ def _check_meta(meta, where) -> dict:
                 or any(type(stacking.get(key, False)) is not bool for key in _OPTIONAL_BLOCKS)):
             raise _fail(where, f"field 'stacking' must be null or {{window: 0..{_MAX_WINDOW}, with_text: true/false, "
                                "hierarchy: true/false, markers: true/false}")
-        blocks = {key: stacking.get(key, False) for key in _OPTIONAL_BLOCKS}
+        for key in _OPTIONAL_BLOCKS:  # a model saved before a block existed: without it
+            stacking.setdefault(key, False)
+        blocks = {key: stacking[key] for key in _OPTIONAL_BLOCKS}
         if meta.get("sequence_features") != sequence_feature_names(ROLES, window=stacking["window"], **blocks):
             raise _fail(where, "field 'sequence_features' does not match this govspeech's second-stage inputs")
     files = _field(meta, "files", dict, where)
@@ -132,7 +137,7 @@ def _spec(meta: dict, arrays: dict[str, np.ndarray]) -> dict[str, tuple[str, tup
         "word_idf": ("<f8", (n_word_keys,)), "char_vocabulary": ("<u8", (n_char_keys,)),
         "char_idf": ("<f8", (n_char_keys,))}
     n_text = n_word_keys + n_char_keys
-    if meta["features"].get("delexicalised") is not None:
+    if meta["features"]["delexicalised"] is not None:
         n_delex = len(arrays["delex_vocabulary"])
         spec |= {"delex_tokens": ("U", (len(arrays["delex_tokens"]),)), "delex_vocabulary": ("<i8", (n_delex,)),
                  "delex_idf": ("<f8", (n_delex,))}
@@ -147,8 +152,10 @@ def _spec(meta: dict, arrays: dict[str, np.ndarray]) -> dict[str, tuple[str, tup
 
 
 def _check_arrays(arrays: dict[str, np.ndarray], meta: dict, where) -> None:
-    delex = ("delex_tokens", "delex_vocabulary") if meta["features"].get("delexicalised") is not None else ()
-    for name in ("words", "word_vocabulary", "char_vocabulary", *delex):
+    delex = ("delex_tokens", "delex_vocabulary") if meta["features"]["delexicalised"] is not None else ()
+    sorted_arrays = ("words", "word_vocabulary", "char_vocabulary", *delex)
+    packed_words = ("word_vocabulary", *delex[1:])  # word n-gram keys, packed from 1 up (features._ngrams)
+    for name in sorted_arrays:
         if name not in arrays or arrays[name].ndim != 1:
             raise _fail(where, f"array {name!r} missing or not 1-dimensional")
     spec = _spec(meta, arrays)
@@ -158,11 +165,11 @@ def _check_arrays(arrays: dict[str, np.ndarray], meta: dict, where) -> None:
         got = arrays[name]
         if (got.dtype.kind != dtype if len(dtype) == 1 else got.dtype.str != dtype) or got.shape != shape:
             raise _fail(where, f"array {name!r} is {got.dtype.str} {got.shape}, expected {dtype} {shape}")
-    for name in ("words", "word_vocabulary", "char_vocabulary", *delex):
+    for name in sorted_arrays:
         values = arrays[name]
         if len(values) > 1 and not (values[1:] > values[:-1]).all():
             raise _fail(where, f"array {name!r} must be sorted without repeats")
-    for name in ("word_vocabulary", *delex[1:]):
+    for name in packed_words:
         if len(arrays[name]) and arrays[name][0] < 1:
             raise _fail(where, f"array {name!r} holds a key below 1")
     for name, (dtype, _) in spec.items():

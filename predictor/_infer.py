@@ -63,7 +63,7 @@ class ArrayModel:
         self.roles_ = tuple(meta["roles"])
         self.thresholds_ = np.array([meta["thresholds"][r] for r in self.roles_], dtype=np.float64)
         f = meta["features"]
-        delex = f.get("delexicalised")  # absent in a model saved before the view existed: off
+        delex = f["delexicalised"]
         view = None if delex is None else DelexBlock(arrays["delex_tokens"], arrays["delex_vocabulary"],
                                                      arrays["delex_idf"], tuple(delex["ngram_range"]))
         self.blocks = NgramBlocks(arrays["words"], arrays["word_vocabulary"], arrays["word_idf"],
@@ -96,8 +96,7 @@ class ArrayModel:
             return Stages(triplets, logit1)
         context = sequence_features(logistic(logit1), [u["text"] for u in units],
                                     speech_spans([u["doc_id"] for u in units]), window=self.stacking["window"],
-                                    hierarchy=self.stacking.get("hierarchy", False),
-                                    markers=self.stacking.get("markers", False))
+                                    hierarchy=self.stacking["hierarchy"], markers=self.stacking["markers"])
         logit2 = context @ self.context_coef2.T + self.intercept2
         if self.stacking["with_text"]:
             logit2 += text[:, k:]

@@ -151,6 +151,8 @@ def test_trained_with_markers_the_model_saves_loads_and_labels(fixtures, tmp_pat
 
 
 def test_a_model_saved_before_markers_existed_reads_them_as_off(root):
+    saved = json.loads((predictor.default_model_dir() / "model.json").read_text(encoding="utf-8"))
+    assert "markers" not in saved["stacking"]  # the shipped model predates the block
     shipped = predictor.load()
-    assert "markers" not in shipped.meta["stacking"]
+    assert shipped.meta["stacking"]["markers"] is False  # the loader reads the missing key as off
     assert shipped.meta["sequence_features"] == sequence_feature_names(ROLES, window=2)
