@@ -13,6 +13,7 @@ block (words, characters, and the delexicalised view's tokens of
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -166,9 +167,13 @@ class DelexBlock:
     idf: np.ndarray
     ngram_range: tuple[int, int]
 
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Token -> id, built once per block, not once per batch (as ``NgramBlocks.word_index`` is kept)."""
+        return dict(zip(self.tokens.tolist(), range(len(self.tokens))))
+
     def triplets(self, texts: Sequence[str], *, sublinear: bool) -> Triplets:
-        index = dict(zip(self.tokens.tolist(), range(len(self.tokens))))
-        keys = word_keys(delexicalise_texts(texts), index, self.ngram_range)
+        keys = word_keys(delexicalise_texts(texts), self.index, self.ngram_range)
         return tfidf(*lookup(self.vocabulary, *keys), self.idf, sublinear=sublinear)
 
 
