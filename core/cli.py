@@ -30,6 +30,7 @@ from govspeech.atomic import atomic_write_json, check_folder
 from govspeech.errors import GovspeechError, OutputError, UsageError, exit_code
 from govspeech.features import limits
 from govspeech.predictor import (
+    RESUMABLE_FORMATS,
     OutputLock,
     check_out,
     label_inputs,
@@ -121,8 +122,10 @@ def cmd_label(args) -> int:
     check_explain(args.explain, args.format)
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the output to continue); add --out FILE")
-    if args.resume and args.format == "html":
-        raise UsageError("--resume works for text, jsonl and csv; label into a new HTML file")
+    if args.resume and args.format not in RESUMABLE_FORMATS:
+        *first, last = RESUMABLE_FORMATS
+        raise UsageError(f"--resume works for {', '.join(first)} and {last}; label into a new "
+                         f"{args.format.upper()} file")
     check_stdout(args.out)
     signal.signal(signal.SIGTERM, _interrupt)  # kill: stop as on Ctrl-C, keep the partial output for --resume
     if not args.out:

@@ -29,6 +29,7 @@ from govspeech.predictor._output import EXPLAINED_FORMATS, FORMATS, Layout, rend
 from govspeech.predictor._parallel import resolve_jobs
 from govspeech.predictor._pipeline import label_inputs, named_failures
 from govspeech.predictor._profiling import parquet_unavailable, profile, profile_inputs, write_table
+from govspeech.predictor._resume import RESUMABLE_FORMATS
 from govspeech.predictor._sink import OutputSink
 from govspeech.predictor._structure_view import HeadingView, SpeechStructure, speech_structure, structure_report
 
@@ -39,6 +40,7 @@ __all__ = [
                                "FORMATS",
                                "FORMAT_VERSION",
                                "META",
+                               "RESUMABLE_FORMATS",
                                "TOP_CONTRIBUTIONS",
                                "ArrayModel",
                                "Contribution",
