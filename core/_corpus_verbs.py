@@ -65,7 +65,7 @@ def cmd_debris(args) -> int:
 def add_corpus_verbs(verb) -> None:
     """Add the three verbs through ``verb(name, summary, example)`` (a new subparser)."""
     p = verb("corpus", "rebuild the corpus from the raw speeches and the annotation",
-              "govspeech corpus --out data/corpus.jsonl")
+             "govspeech corpus --out data/corpus.jsonl")
     p.add_argument("--raw", default="data/raw", help="folder of the raw speech files (default: data/raw)")
     p.add_argument("--labels", default="data/annotation/pass_a.jsonl",
                    help="the annotation pass whose labels the corpus takes (default: data/annotation/pass_a.jsonl)")
@@ -77,12 +77,12 @@ def add_corpus_verbs(verb) -> None:
     p.set_defaults(run=cmd_corpus)
 
     p = verb("debris", "precision and recall of the web-debris remover on a corpus's debris flags",
-              "govspeech debris --data data/corpus.jsonl")
+             "govspeech debris --data data/corpus.jsonl")
     p.add_argument("--data", default="data/corpus.jsonl", help="JSONL in the corpus format with `debris` flags")
     p.set_defaults(run=cmd_debris)
 
     p = verb("agreement", "agreement between two annotation passes",
-              "govspeech agreement --json agreement.json")
+             "govspeech agreement --json agreement.json")
     p.add_argument("--first", default="data/annotation/pass_a.jsonl",
                    help="the first annotation pass (default: data/annotation/pass_a.jsonl)")
     p.add_argument("--second", default="data/annotation/pass_b.jsonl",

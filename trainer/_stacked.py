@@ -35,8 +35,7 @@ class StackedRoleModel(BaseEstimator):
     """
 
     def __init__(self, *, first_stage=None, window=2, C=1.0, with_text=False, hierarchy=False, markers=False,
-                 inner_folds=5,
-                 class_weight="balanced", max_iter=2000, random_state=0):
+                 inner_folds=5, class_weight="balanced", max_iter=2000, random_state=0):
         self.first_stage = first_stage
         self.window = window
         self.hierarchy = hierarchy
